@@ -1,0 +1,171 @@
+//! `account load | dump | list | generate`.
+
+use super::StoreArg;
+use super::output::Out;
+use clap::Subcommand;
+use dossier_transfer::error::Result;
+use dossier_transfer::generate::{self, Options};
+use dossier_transfer::store::Store;
+use dossier_transfer::tree;
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum AccountCommand {
+    /// Creates an account from a dossier tree (validated whole first).
+    Load {
+        /// The dossier tree's folder.
+        dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArg,
+        /// Replace an account with the same slug.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Writes an account as a dossier tree.
+    Dump {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        store: StoreArg,
+        /// Replace an existing output folder.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Lists the accounts with their groups, dossier counts and read-only state.
+    List {
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Creates a synthetic account with every data type.
+    Generate {
+        #[arg(long)]
+        account: String,
+        #[command(flatten)]
+        store: StoreArg,
+        #[arg(long, default_value_t = 2)]
+        groups: u32,
+        /// Dossiers in all, spread over the groups.
+        #[arg(long, default_value_t = 20)]
+        dossiers: u32,
+        /// Daily reports per dossier; the other kinds scale with it.
+        #[arg(long, default_value_t = 20)]
+        reports: u32,
+        /// Files per dossier.
+        #[arg(long, default_value_t = 1)]
+        files: u32,
+        /// Size of each file in bytes (incompressible contents).
+        #[arg(long, default_value_t = 16384)]
+        file_size: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+pub fn run(cmd: AccountCommand, out: Out) -> ExitCode {
+    match execute(cmd, out) {
+        Ok(code) => code,
+        Err(e) => out.fail(&e),
+    }
+}
+
+fn execute(cmd: AccountCommand, out: Out) -> Result<ExitCode> {
+    match cmd {
+        AccountCommand::Load {
+            dir,
+            store,
+            replace,
+        } => {
+            let mut store = Store::open(&store.store, true)?;
+            let s = tree::load::load_dir(&mut store, &dir, replace)?;
+            let summary = serde_json::to_value(&s).unwrap_or_default();
+            Ok(out.finish(&[], summary, &|o| {
+                o.say(format!(
+                    "loaded account {}: {} groups, {} teammates, {} dossiers, {} records, {} files ({} bytes)",
+                    s.account,
+                    s.groups,
+                    s.teammates,
+                    s.dossiers,
+                    s.records.values().sum::<u64>(),
+                    s.files,
+                    s.file_bytes
+                ))
+            }))
+        }
+        AccountCommand::Dump {
+            account,
+            out: dir,
+            store,
+            force,
+        } => {
+            let store = Store::open(&store.store, false)?;
+            tree::write::dump(&store, &account, &dir, force)?;
+            Ok(
+                out.finish(&[], json!({"account": account, "out": dir}), &|o| {
+                    o.say(format!("dumped account {account} to {}", dir.display()))
+                }),
+            )
+        }
+        AccountCommand::List { store } => {
+            let store = Store::open(&store.store, false)?;
+            let accounts = store.accounts()?;
+            Ok(out.finish(&[], json!({"accounts": accounts}), &|o| {
+                for a in &accounts {
+                    let state = a
+                        .read_only
+                        .as_ref()
+                        .map(|m| format!(" [read-only: {m}]"))
+                        .unwrap_or_default();
+                    o.say(format!("{} ({}){state}", a.slug, a.name));
+                    for g in &a.groups {
+                        let state = g
+                            .read_only
+                            .as_ref()
+                            .map(|m| format!(" [read-only: {m}]"))
+                            .unwrap_or_default();
+                        o.say(format!(
+                            "  {:<24} {:>7} dossiers  {}{state}",
+                            g.key, g.dossiers, g.name
+                        ));
+                    }
+                }
+            }))
+        }
+        AccountCommand::Generate {
+            account,
+            store,
+            groups,
+            dossiers,
+            reports,
+            files,
+            file_size,
+            seed,
+        } => {
+            let mut store = Store::open(&store.store, true)?;
+            let opts = Options {
+                slug: account,
+                groups,
+                dossiers,
+                reports,
+                files,
+                file_size,
+                seed,
+            };
+            let s = generate::generate(&mut store, &opts)?;
+            let summary = serde_json::to_value(&s).unwrap_or_default();
+            Ok(out.finish(&[], summary, &|o| {
+                o.say(format!(
+                    "generated account {}: {} groups, {} dossiers, {} records, {} file bytes",
+                    s.account,
+                    s.groups,
+                    s.dossiers,
+                    s.records.values().sum::<u64>(),
+                    s.file_bytes
+                ))
+            }))
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Rendering results: human lines or one JSON document, and exit codes.
+
+use dossier_transfer::error::Error;
+use dossier_transfer::problem::{Problem, Severity};
+use serde_json::{Value, json};
+use std::process::ExitCode;
+
+/// Exit codes of cli.md.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_IO: u8 = 1;
+pub const EXIT_PROBLEMS: u8 = 3;
+pub const EXIT_REFUSED: u8 = 4;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    pub json: bool,
+    pub quiet: bool,
+}
+
+impl Out {
+    /// Prints a human line unless `--quiet` or `--json`.
+    pub fn say(&self, line: impl AsRef<str>) {
+        if !self.json && !self.quiet {
+            println!("{}", sanitise(line.as_ref()));
+        }
+    }
+
+    /// Prints problems (stderr for humans) and finishes with the summary.
+    /// Exit 3 when any problem is an error.
+    pub fn finish(&self, problems: &[Problem], summary: Value, human: &dyn Fn(&Out)) -> ExitCode {
+        let failed = problems.iter().any(Problem::is_error);
+        if self.json {
+            print_json(&json!({"ok": !failed, "problems": problems, "summary": summary}));
+        } else {
+            print_problems(problems);
+            if !self.quiet {
+                human(self);
+            }
+        }
+        ExitCode::from(if failed { EXIT_PROBLEMS } else { EXIT_OK })
+    }
+
+    /// Reports an error and returns its exit code.
+    pub fn fail(&self, error: &Error) -> ExitCode {
+        let (code, problems) = match error {
+            Error::Invalid(p) => (EXIT_PROBLEMS, p.clone()),
+            Error::Refused(p) => (EXIT_REFUSED, vec![p.clone()]),
+            Error::StoreBusy { .. } => (
+                EXIT_REFUSED,
+                vec![Problem::error("store-busy", error.to_string())],
+            ),
+            Error::Internal(_) => (
+                EXIT_IO,
+                vec![Problem::error("internal-error", error.to_string())],
+            ),
+            Error::Io { .. } | Error::Store { .. } => {
+                (EXIT_IO, vec![Problem::error("io-error", error.to_string())])
+            }
+        };
+        if self.json {
+            print_json(&json!({"ok": false, "problems": problems, "summary": {}}));
+        } else {
+            print_problems(&problems);
+        }
+        ExitCode::from(code)
+    }
+}
+
+fn print_json(v: &Value) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    );
+}
+
+pub fn print_problems(problems: &[Problem]) {
+    for p in problems {
+        let level = match p.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        eprintln!("{level}[{}]: {}", p.code, sanitise(&p.message));
+    }
+}
+
+/// Control characters from user data must not drive the terminal.
+pub fn sanitise(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}

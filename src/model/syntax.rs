@@ -1,0 +1,156 @@
+//! The lexical rules of domain.md: ids, keys, slugs, e-mail addresses,
+//! timestamps, dates and BSNs. Each returns whether the text is valid, so
+//! callers word the error for their own context.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+/// Dossier and record ids: `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
+pub fn is_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && b[0].is_ascii_alphanumeric()
+        && b[1..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+}
+
+/// Group keys and account slugs: `[a-z0-9][a-z0-9-]{0,63}`.
+pub fn is_key(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b[1..]
+            .iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+/// Keys inside a configuration (pages, tabs, fields, labels): lowercase
+/// letters, digits, `_` and `-`.
+pub fn is_config_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-')
+}
+
+/// The case-insensitive form under which ids and e-mails are compared.
+pub fn fold(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// A plausible e-mail address: one `@` with text on both sides, no spaces.
+pub fn is_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+/// RFC 3339 with an explicit offset (`Z` or `+hh:mm`), e.g.
+/// `2026-11-20T09:30:00+01:00`.
+pub fn timestamp(s: &str) -> Option<Timestamp> {
+    let b = s.as_bytes();
+    let shape = b.len() >= 20
+        && b[10] == b'T'
+        && (b.ends_with(b"Z") || matches!(b.get(b.len() - 6), Some(b'+' | b'-')));
+    if !shape || s.contains('[') {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `YYYY-MM-DD`.
+pub fn date(s: &str) -> Option<Date> {
+    if s.len() != 10 {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `YYYY-MM`.
+pub fn is_month(s: &str) -> bool {
+    s.len() == 7 && date(&format!("{s}-01")).is_some()
+}
+
+/// A Dutch BSN: nine digits passing the eleven-test.
+pub fn is_bsn(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 9 || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let sum: i64 = b
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let weight = if i == 8 { -1 } else { 9 - i as i64 };
+            weight * i64::from(c - b'0')
+        })
+        .sum();
+    sum % 11 == 0 && sum != 0
+}
+
+/// A lowercase hex sha256.
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(is_id("d-0001"));
+        assert!(is_id("A.b_c-9"));
+        assert!(!is_id(".hidden"));
+        assert!(!is_id("a/b"));
+        assert!(!is_id(""));
+        assert!(!is_id(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn keys() {
+        assert!(is_key("wonen-noord"));
+        assert!(!is_key("Wonen"));
+        assert!(!is_key("-x"));
+    }
+
+    #[test]
+    fn timestamps_need_an_offset() {
+        assert!(timestamp("2026-11-20T09:30:00+01:00").is_some());
+        assert!(timestamp("2026-11-20T08:30:00Z").is_some());
+        assert!(timestamp("2026-11-20T09:30:00.123+01:00").is_some());
+        assert!(timestamp("2026-11-20T09:30:00").is_none());
+        assert!(timestamp("2026-11-20 09:30:00+01:00").is_none());
+        assert!(timestamp("2026-13-20T09:30:00+01:00").is_none());
+    }
+
+    #[test]
+    fn bsn_eleven_test() {
+        assert!(is_bsn("111222333"));
+        assert!(is_bsn("123456782"));
+        assert!(!is_bsn("123456789"));
+        assert!(!is_bsn("000000000"));
+        assert!(!is_bsn("12345678"));
+    }
+
+    #[test]
+    fn months_and_dates() {
+        assert!(is_month("2026-02"));
+        assert!(!is_month("2026-13"));
+        assert!(date("2026-02-29").is_none());
+        assert!(date("2024-02-29").is_some());
+    }
+}

@@ -1,0 +1,360 @@
+//! Queries. Records and file contents are handed out one at a time through
+//! callbacks, so callers stream instead of collecting.
+
+use super::{CHUNK_SIZE, Store};
+use crate::error::{Error, Result};
+use crate::model::{Account, Config, Contact, Dossier, Group, Origin, Person, Teammate};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub id: i64,
+    pub account: Account,
+    pub read_only: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupRow {
+    pub id: i64,
+    pub group: Group,
+    pub read_only: Option<String>,
+    pub origin: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DossierRow {
+    pub id: i64,
+    pub group_id: i64,
+    pub dossier: Dossier,
+}
+
+/// One stored record.
+#[derive(Debug, Clone)]
+pub struct RecordRow {
+    pub rid: String,
+    pub created_ns: i64,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountSummary {
+    pub slug: String,
+    pub name: String,
+    pub read_only: Option<String>,
+    pub groups: Vec<GroupSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupSummary {
+    pub key: String,
+    pub name: String,
+    pub dossiers: u64,
+    pub read_only: Option<String>,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text)
+        .or_else(|_| serde_json::from_value(serde_json::Value::String(text.to_owned())))
+        .map_err(|e| Error::Internal(format!("stored {what} `{text}` does not parse: {e}")))
+}
+
+impl Store {
+    pub fn account(&self, slug: &str) -> Result<Option<AccountRow>> {
+        self.conn
+            .query_row(
+                "SELECT id, slug, name, owner_name, owner_email, read_only_migration FROM accounts WHERE slug = ?1",
+                [slug],
+                |r| {
+                    Ok(AccountRow {
+                        id: r.get(0)?,
+                        account: Account {
+                            slug: r.get(1)?,
+                            name: r.get(2)?,
+                            owner: Person {
+                                name: r.get(3)?,
+                                email: r.get(4)?,
+                            },
+                        },
+                        read_only: r.get(5)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The account, or `account-not-found` naming the store.
+    pub fn require_account(&self, slug: &str) -> Result<AccountRow> {
+        self.account(slug)?.ok_or_else(|| {
+            Error::invalid(crate::problem::Problem::error(
+                "account-not-found",
+                format!("account `{slug}` is not in store {}", self.path.display()),
+            ))
+        })
+    }
+
+    pub fn accounts(&self) -> Result<Vec<AccountSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT slug FROM accounts ORDER BY slug")
+            .map_err(|e| self.err(e))?;
+        let slugs: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        slugs.iter().map(|s| self.summary(s)).collect()
+    }
+
+    fn summary(&self, slug: &str) -> Result<AccountSummary> {
+        let row = self.require_account(slug)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT g.key, g.name, g.read_only_migration, (SELECT count(*) FROM dossiers d WHERE d.group_id = g.id)
+                 FROM groups g WHERE g.account_id = ?1 ORDER BY g.key",
+            )
+            .map_err(|e| self.err(e))?;
+        let groups = stmt
+            .query_map([row.id], |r| {
+                Ok(GroupSummary {
+                    key: r.get(0)?,
+                    name: r.get(1)?,
+                    read_only: r.get(2)?,
+                    dossiers: r.get::<_, i64>(3)? as u64,
+                })
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        Ok(AccountSummary {
+            slug: row.account.slug,
+            name: row.account.name,
+            read_only: row.read_only,
+            groups,
+        })
+    }
+
+    pub fn teammates(&self, account: i64) -> Result<Vec<Teammate>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT email, name, role, status, groups FROM teammates WHERE account_id = ?1 ORDER BY email_fold, email")
+            .map_err(|e| self.err(e))?;
+        let rows: Vec<(String, String, String, String, String)> = stmt
+            .query_map([account], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(email, name, role, status, groups)| {
+                Ok(Teammate {
+                    email,
+                    name,
+                    role: parse(&role, "role")?,
+                    status: parse(&status, "status")?,
+                    groups: parse(&groups, "groups")?,
+                })
+            })
+            .collect()
+    }
+
+    pub fn groups(&self, account: i64) -> Result<Vec<GroupRow>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, key, name, config, read_only_migration, origin_migration FROM groups
+                 WHERE account_id = ?1 ORDER BY key",
+            )
+            .map_err(|e| self.err(e))?;
+        // The config is parsed after the query, where its error can be typed.
+        let rows: Vec<(GroupRow, String)> = stmt
+            .query_map([account], |r| {
+                let group = Group {
+                    key: r.get(1)?,
+                    name: r.get(2)?,
+                    config: Config::default(),
+                };
+                Ok((
+                    GroupRow {
+                        id: r.get(0)?,
+                        group,
+                        read_only: r.get(4)?,
+                        origin: r.get(5)?,
+                    },
+                    r.get(3)?,
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(mut row, config)| {
+                row.group.config = parse(&config, "configuration")?;
+                Ok(row)
+            })
+            .collect()
+    }
+
+    pub fn group(&self, account: i64, key: &str) -> Result<Option<GroupRow>> {
+        Ok(self
+            .groups(account)?
+            .into_iter()
+            .find(|g| g.group.key == key))
+    }
+
+    /// The dossiers of a group, by id.
+    pub fn dossiers(&self, group: i64) -> Result<Vec<DossierRow>> {
+        self.dossiers_where("d.group_id = ?1", group)
+    }
+
+    /// Every dossier of an account, by id.
+    pub fn account_dossiers(&self, account: i64) -> Result<Vec<DossierRow>> {
+        self.dossiers_where("d.account_id = ?1", account)
+    }
+
+    fn dossiers_where(&self, filter: &str, key: i64) -> Result<Vec<DossierRow>> {
+        let sql = format!(
+            "SELECT d.id, d.group_id, d.did, d.name, d.birth_date, d.bsn, d.client_number, d.status, d.created_at,
+                    d.updated_at, d.origin_migration, d.origin_id
+             FROM dossiers d WHERE {filter} ORDER BY d.did"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows: Vec<(i64, i64, Dossier, String)> = stmt
+            .query_map([key], dossier_row)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(id, group_id, mut dossier, status)| {
+                dossier.status = parse(&status, "dossier status")?;
+                dossier.contacts = self.contacts(id)?;
+                Ok(DossierRow {
+                    id,
+                    group_id,
+                    dossier,
+                })
+            })
+            .collect()
+    }
+
+    fn contacts(&self, dossier: i64) -> Result<Vec<Contact>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, relation, phone, email FROM contacts WHERE dossier_id = ?1 ORDER BY position")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([dossier], |r| {
+            Ok(Contact {
+                name: r.get(0)?,
+                relation: r.get(1)?,
+                phone: r.get(2)?,
+                email: r.get(3)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// Calls `each` for every record of `kind` in a dossier, in id order.
+    pub fn for_each_record(
+        &self,
+        dossier: i64,
+        kind: &str,
+        mut each: impl FnMut(RecordRow) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT rid, created_ns, body FROM records WHERE dossier_id = ?1 AND kind = ?2 ORDER BY rid")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![dossier, kind])
+            .map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            each(RecordRow {
+                rid: row.get(0).map_err(|e| self.err(e))?,
+                created_ns: row.get(1).map_err(|e| self.err(e))?,
+                body: row.get(2).map_err(|e| self.err(e))?,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The distinct file contents the records of an account name, sorted.
+    pub fn account_blobs(&self, account: i64) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT sha256 FROM records WHERE account_id = ?1 AND sha256 IS NOT NULL ORDER BY sha256")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([account], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The stored size of a content, if present.
+    pub fn blob_size(&self, sha256: &str) -> Result<Option<u64>> {
+        self.conn
+            .query_row("SELECT size FROM blobs WHERE sha256 = ?1", [sha256], |r| {
+                r.get::<_, i64>(0).map(|n| n as u64)
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Streams a file's contents into `out`, chunk by chunk.
+    pub fn copy_blob(&self, sha256: &str, out: &mut impl Write) -> Result<std::io::Result<u64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT c.data FROM blob_chunks c JOIN blobs b ON b.id = c.blob_id WHERE b.sha256 = ?1 ORDER BY c.seq",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([sha256]).map_err(|e| self.err(e))?;
+        let mut total = 0u64;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let chunk = row
+                .get_ref(0)
+                .and_then(|v| v.as_blob().map_err(Into::into))
+                .map_err(|e| self.err(e))?;
+            debug_assert!(chunk.len() <= CHUNK_SIZE);
+            if let Err(e) = out.write_all(chunk) {
+                return Ok(Err(e));
+            }
+            total += chunk.len() as u64;
+        }
+        Ok(Ok(total))
+    }
+
+    /// How many records the store holds (all accounts).
+    pub fn record_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM records", [], |r| {
+                r.get::<_, i64>(0).map(|n| n as u64)
+            })
+            .map_err(|e| self.err(e))
+    }
+}
+
+fn dossier_row(r: &Row) -> rusqlite::Result<(i64, i64, Dossier, String)> {
+    let origin = match (
+        r.get::<_, Option<String>>(10)?,
+        r.get::<_, Option<String>>(11)?,
+    ) {
+        (Some(migration), Some(id)) => Some(Origin { migration, id }),
+        _ => None,
+    };
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        Dossier {
+            id: r.get(2)?,
+            name: r.get(3)?,
+            birth_date: r.get(4)?,
+            bsn: r.get(5)?,
+            client_number: r.get(6)?,
+            status: crate::model::DossierStatus::Active,
+            created_at: r.get(8)?,
+            updated_at: r.get(9)?,
+            contacts: Vec::new(),
+            origin,
+        },
+        r.get(7)?,
+    ))
+}

@@ -1,0 +1,257 @@
+//! Inserts, all inside one transaction: dropping a `Tx` without `commit`
+//! rolls everything back, so a failed command leaves the store as it was.
+
+use super::{CHUNK_SIZE, Store};
+use crate::error::{Error, Result};
+use crate::model::syntax::fold;
+use crate::model::{Account, Dossier, Group, Origin, Teammate};
+use rusqlite::{Transaction, params};
+use std::io::Read;
+
+pub struct Tx<'s> {
+    tx: Transaction<'s>,
+    store_path: std::path::PathBuf,
+}
+
+/// A record ready to insert: its canonical JSON and the columns queries use.
+pub struct NewRecord<'a> {
+    pub kind: &'a str,
+    pub id: &'a str,
+    pub created_at: &'a str,
+    pub created_ns: i64,
+    pub sha256: Option<&'a str>,
+    pub body: &'a str,
+    pub origin: Option<&'a Origin>,
+}
+
+impl Store {
+    /// Starts a write transaction. It takes the write lock at once
+    /// (IMMEDIATE), so a concurrent writer waits or fails with `store-busy`
+    /// before it has written anything.
+    pub fn begin(&mut self) -> Result<Tx<'_>> {
+        let store_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| super::store_error(&store_path, e))?;
+        Ok(Tx { tx, store_path })
+    }
+}
+
+impl Tx<'_> {
+    fn err(&self, e: rusqlite::Error) -> Error {
+        super::store_error(&self.store_path, e)
+    }
+
+    pub fn commit(self) -> Result<()> {
+        let path = self.store_path.clone();
+        self.tx.commit().map_err(|e| super::store_error(&path, e))
+    }
+
+    /// Removes an account and everything in it (for `account load --replace`).
+    pub fn delete_account(&self, slug: &str) -> Result<()> {
+        self.tx
+            .execute("DELETE FROM accounts WHERE slug = ?1", [slug])
+            .map_err(|e| self.err(e))?;
+        self.tx
+            .execute(
+                "DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM records WHERE sha256 IS NOT NULL)",
+                [],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    pub fn account_exists(&self, slug: &str) -> Result<bool> {
+        self.tx
+            .query_row(
+                "SELECT count(*) FROM accounts WHERE slug = ?1",
+                [slug],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn add_account(&self, a: &Account) -> Result<i64> {
+        self.tx
+            .execute(
+                "INSERT INTO accounts (slug, name, owner_name, owner_email) VALUES (?1, ?2, ?3, ?4)",
+                params![a.slug, a.name, a.owner.name, a.owner.email],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn add_teammate(&self, account: i64, t: &Teammate, origin: Option<&str>) -> Result<()> {
+        let groups =
+            serde_json::to_string(&t.groups).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO teammates (account_id, email, email_fold, name, role, status, groups, origin_migration)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.execute(params![
+            account,
+            t.email,
+            fold(&t.email),
+            t.name,
+            enum_text(&t.role),
+            enum_text(&t.status),
+            groups,
+            origin
+        ])
+        .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    pub fn add_group(&self, account: i64, g: &Group, origin: Option<&str>) -> Result<i64> {
+        self.tx
+            .execute(
+                "INSERT INTO groups (account_id, key, name, config, origin_migration) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![account, g.key, g.name, crate::canonical::of(&g.config), origin],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn add_dossier(&self, account: i64, group: i64, d: &Dossier) -> Result<i64> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO dossiers (account_id, group_id, did, did_fold, name, birth_date, bsn, client_number,
+                                       status, created_at, updated_at, origin_migration, origin_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.execute(params![
+            account,
+            group,
+            d.id,
+            fold(&d.id),
+            d.name,
+            d.birth_date,
+            d.bsn,
+            d.client_number,
+            enum_text(&d.status),
+            d.created_at,
+            d.updated_at,
+            d.origin.as_ref().map(|o| &o.migration),
+            d.origin.as_ref().map(|o| &o.id),
+        ])
+        .map_err(|e| self.err(e))?;
+        let id = self.tx.last_insert_rowid();
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO contacts (dossier_id, position, name, relation, phone, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(|e| self.err(e))?;
+        for (i, c) in d.contacts.iter().enumerate() {
+            stmt.execute(params![id, i as i64, c.name, c.relation, c.phone, c.email])
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(id)
+    }
+
+    pub fn add_record(&self, account: i64, dossier: i64, r: &NewRecord) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO records (account_id, dossier_id, kind, rid, rid_fold, created_at, created_ns, sha256,
+                                      body, origin_migration, origin_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.execute(params![
+            account,
+            dossier,
+            r.kind,
+            r.id,
+            fold(r.id),
+            r.created_at,
+            r.created_ns,
+            r.sha256,
+            r.body,
+            r.origin.map(|o| &o.migration),
+            r.origin.map(|o| &o.id),
+        ])
+        .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    pub fn has_blob(&self, sha256: &str) -> Result<bool> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT count(*) FROM blobs WHERE sha256 = ?1")
+            .map_err(|e| self.err(e))?;
+        stmt.query_row([sha256], |r| r.get::<_, i64>(0))
+            .map(|n| n > 0)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Stores file contents under `sha256`, chunk by chunk. The caller has
+    /// verified the digest; contents already present are not stored twice.
+    /// Read errors come back as `Err(io)` with the store untouched by them
+    /// once the transaction is dropped.
+    pub fn add_blob(
+        &self,
+        sha256: &str,
+        size: u64,
+        mut content: impl Read,
+    ) -> Result<Result<(), std::io::Error>> {
+        if self.has_blob(sha256)? {
+            return Ok(Ok(()));
+        }
+        self.tx
+            .execute(
+                "INSERT INTO blobs (sha256, size) VALUES (?1, ?2)",
+                params![sha256, size as i64],
+            )
+            .map_err(|e| self.err(e))?;
+        let blob = self.tx.last_insert_rowid();
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?1, ?2, ?3)")
+            .map_err(|e| self.err(e))?;
+        let mut buf = vec![0u8; CHUNK_SIZE];
+        let mut seq = 0i64;
+        loop {
+            let n = match read_full(&mut content, &mut buf) {
+                Ok(n) => n,
+                Err(e) => return Ok(Err(e)),
+            };
+            if n == 0 {
+                break;
+            }
+            stmt.execute(params![blob, seq, &buf[..n]])
+                .map_err(|e| self.err(e))?;
+            seq += 1;
+        }
+        Ok(Ok(()))
+    }
+}
+
+/// Fills `buf` as far as the reader allows (short reads joined up).
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// The lowercase name serde gives a unit enum variant.
+pub(super) fn enum_text<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => format!("{other:?}"),
+    }
+}

@@ -1,0 +1,124 @@
+//! Shared helpers of the integration tests: run the real binary in a temp
+//! folder, copy fixtures, read JSON output.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// The binary with a clean environment for its variables.
+pub fn bin() -> Command {
+    let mut c = Command::cargo_bin("dossier-transfer").expect("binary builds");
+    c.env_remove("DOSSIER_TRANSFER_STORE")
+        .env_remove("DOSSIER_TRANSFER_OPERATOR")
+        .env_remove("DOSSIER_TRANSFER_KEY_PASSWORD");
+    c
+}
+
+/// Runs the binary with `args` in `dir`; returns (exit code, stdout, stderr).
+pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = bin()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs with `--json` and parses the document on stdout.
+pub fn run_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let (code, stdout, stderr) = run(dir, &all);
+    let doc = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("no JSON on stdout ({e}): {stdout}\nstderr: {stderr}"));
+    (code, doc)
+}
+
+/// The codes of the problems in a `--json` document.
+pub fn codes(doc: &serde_json::Value) -> Vec<String> {
+    doc["problems"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| p["code"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Copies a folder tree.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("fixture readable");
+        let rel = entry.path().strip_prefix(from).expect("inside");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// A temp folder with a copy of fixture `name` in `<tmp>/<name>`.
+pub fn with_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dest = tmp.path().join(name);
+    copy_tree(&fixtures().join(name), &dest);
+    let _ = std::fs::remove_file(dest.join("README.md"));
+    (tmp, dest)
+}
+
+/// Every file below `root` with its bytes, for comparing trees.
+pub fn tree_bytes(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).expect("readable"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Asserts two trees hold the same files with the same bytes.
+pub fn assert_same_tree(a: &Path, b: &Path) {
+    let (ta, tb) = (tree_bytes(a), tree_bytes(b));
+    let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&ta), names(&tb), "the trees hold different files");
+    for ((name, x), (_, y)) in ta.iter().zip(tb.iter()) {
+        assert!(
+            x == y,
+            "{name} differs:\n{}\n---\n{}",
+            String::from_utf8_lossy(x),
+            String::from_utf8_lossy(y)
+        );
+    }
+}
+
+/// Rewrites a file's text.
+pub fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    std::fs::write(path, f(text)).expect("write");
+}
+
+/// The sha256 of a file's bytes.
+pub fn file_sha(path: &Path) -> String {
+    dossier_transfer::digest::sha256_hex(&std::fs::read(path).expect("readable"))
+}
