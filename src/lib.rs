@@ -16,11 +16,13 @@
 //! ```
 
 pub mod canonical;
+pub mod clock;
 pub mod digest;
 pub mod error;
 pub mod fixtures;
 pub mod generate;
 pub mod model;
+pub mod plan;
 pub mod problem;
 pub mod store;
 pub mod tree;

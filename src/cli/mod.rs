@@ -3,7 +3,9 @@
 
 mod account;
 mod demo;
+mod files;
 pub mod output;
+mod plan;
 
 use clap::{Args, Parser, Subcommand};
 use output::Out;
@@ -44,6 +46,9 @@ pub enum Command {
     /// Accounts in a store: load, dump, list, generate.
     #[command(subcommand)]
     Account(account::AccountCommand),
+    /// The migration plan.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
     /// Runs the handover on the bundled fixtures in a fresh folder.
     Demo {
         /// Folder to work in (default: a new temporary folder).
@@ -67,6 +72,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Command::Account(cmd) => account::run(cmd, out),
+        Command::Plan(cmd) => plan::run(cmd, out),
         Command::Demo { dir } => demo::run(dir, out),
     }
 }

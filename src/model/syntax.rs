@@ -56,22 +56,55 @@ pub fn is_email(s: &str) -> bool {
     }
 }
 
-/// RFC 3339 with an explicit offset (`Z` or `+hh:mm`), e.g.
-/// `2026-11-20T09:30:00+01:00`.
+/// RFC 3339 with an explicit offset: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
+/// jiff alone would also take ISO 8601 forms (a space, a time zone name)
+/// that other tools reading the plan may not.
 pub fn timestamp(s: &str) -> Option<Timestamp> {
     let b = s.as_bytes();
-    let shape = b.len() >= 20
-        && b[10] == b'T'
-        && (b.ends_with(b"Z") || matches!(b.get(b.len() - 6), Some(b'+' | b'-')));
-    if !shape || s.contains('[') {
+    let offset_len = if s.ends_with('Z') { 1 } else { 6 };
+    if b.len() < 19 + offset_len || b[10] != b'T' || date(s.get(..10)?).is_none() {
+        return None;
+    }
+    let time = s.get(11..s.len() - offset_len)?;
+    let offset = s.get(s.len() - offset_len..)?;
+    let offset_ok = offset == "Z" || is_offset(offset);
+    if !(offset_ok && is_time(time)) {
         return None;
     }
     s.parse().ok()
 }
 
+fn is_time(t: &str) -> bool {
+    let (hms, fraction) = t.split_once('.').unwrap_or((t, "0"));
+    let b = hms.as_bytes();
+    b.len() == 8
+        && b[2] == b':'
+        && b[5] == b':'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit())
+        && !fraction.is_empty()
+        && fraction.bytes().all(|c| c.is_ascii_digit())
+}
+
+fn is_offset(o: &str) -> bool {
+    let b = o.as_bytes();
+    b.len() == 6
+        && matches!(b[0], b'+' | b'-')
+        && b[3] == b':'
+        && [1, 2, 4, 5].iter().all(|&i| b[i].is_ascii_digit())
+}
+
 /// `YYYY-MM-DD`.
 pub fn date(s: &str) -> Option<Date> {
-    if s.len() != 10 {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
         return None;
     }
     s.parse().ok()
@@ -96,7 +129,7 @@ pub fn is_bsn(s: &str) -> bool {
             weight * i64::from(c - b'0')
         })
         .sum();
-    sum % 11 == 0 && sum != 0
+    sum % 11 == 0 && s != "000000000"
 }
 
 /// A lowercase hex sha256.
