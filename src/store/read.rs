@@ -322,6 +322,15 @@ impl Store {
         Ok(Ok(total))
     }
 
+    /// How many distinct file contents the store holds (all accounts).
+    pub fn blob_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM blobs", [], |r| {
+                r.get::<_, i64>(0).map(|n| n as u64)
+            })
+            .map_err(|e| self.err(e))
+    }
+
     /// How many records the store holds (all accounts).
     pub fn record_count(&self) -> Result<u64> {
         self.conn
