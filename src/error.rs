@@ -27,6 +27,10 @@ pub enum Error {
     /// Refused by the state of the migration or the account (exit 4).
     #[error("{}", .0.message)]
     Refused(Problem),
+    /// The command line lacks something the command needs, or gives it in
+    /// the wrong form (exit 2, `usage`).
+    #[error("{0}")]
+    Usage(String),
     /// A bug: an invariant of the tool itself does not hold (exit 1).
     #[error("internal error: {0}")]
     Internal(String),

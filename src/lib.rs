@@ -15,14 +15,23 @@
 //! # Ok::<(), dossier_transfer::error::Error>(())
 //! ```
 
+pub mod archive;
 pub mod canonical;
 pub mod clock;
 pub mod digest;
 pub mod error;
+pub mod export;
 pub mod fixtures;
 pub mod generate;
+pub mod import;
+pub mod keys;
+pub mod lifecycle;
 pub mod model;
 pub mod plan;
 pub mod problem;
+pub mod progress;
+pub mod report;
+pub mod select;
 pub mod store;
 pub mod tree;
+pub mod verify;

@@ -16,6 +16,16 @@ fn plan_new_writes_a_template_and_never_overwrites() {
     let (code, _, err) = run(tmp.path(), &["plan", "new", "--out", "plan.toml"]);
     assert_eq!(code, 1);
     assert!(err.contains("--force"), "{err}");
-    assert_eq!(std::fs::read_to_string(tmp.path().join("plan.toml")).unwrap(), "mine");
-    assert_eq!(run(tmp.path(), &["plan", "new", "--out", "plan.toml", "--force"]).0, 0);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("plan.toml")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        run(
+            tmp.path(),
+            &["plan", "new", "--out", "plan.toml", "--force"]
+        )
+        .0,
+        0
+    );
 }

@@ -1,10 +1,11 @@
-//! `account load | dump | list | generate`.
+//! `account load | dump | list | generate | audit`.
 
 use super::StoreArg;
 use super::output::Out;
 use clap::Subcommand;
 use dossier_transfer::error::Result;
 use dossier_transfer::generate::{self, Options};
+use dossier_transfer::problem::Problem;
 use dossier_transfer::store::Store;
 use dossier_transfer::tree;
 use serde_json::json;
@@ -39,6 +40,16 @@ pub enum AccountCommand {
     List {
         #[command(flatten)]
         store: StoreArg,
+    },
+    /// Shows the account's audit log (NEN 7513); `--verify` checks its hash chain.
+    Audit {
+        #[arg(long)]
+        account: String,
+        #[command(flatten)]
+        store: StoreArg,
+        /// Recompute every line's hash and check the chain (exit 3 when broken).
+        #[arg(long)]
+        verify: bool,
     },
     /// Creates a synthetic account with every data type.
     Generate {
@@ -134,6 +145,11 @@ fn execute(cmd: AccountCommand, out: Out) -> Result<ExitCode> {
                 }
             }))
         }
+        AccountCommand::Audit {
+            account,
+            store,
+            verify,
+        } => audit(&account, &store, verify, out),
         AccountCommand::Generate {
             account,
             store,
@@ -168,4 +184,47 @@ fn execute(cmd: AccountCommand, out: Out) -> Result<ExitCode> {
             }))
         }
     }
+}
+
+fn audit(account: &str, store: &StoreArg, verify: bool, out: Out) -> Result<ExitCode> {
+    let store = Store::open(&store.store, false)?;
+    let lines = store.audit_log(account)?;
+    let check = verify.then(|| dossier_transfer::store::audit::check_chain(&lines));
+    let problems: Vec<Problem> = check
+        .iter()
+        .filter_map(|c| {
+            c.broken_at.map(|seq| {
+                Problem::error(
+                    "audit-chain-broken",
+                    format!(
+                        "the audit log of account {account} is broken at line {seq}: {}",
+                        c.reason.as_deref().unwrap_or("it does not fit the chain")
+                    ),
+                )
+            })
+        })
+        .collect();
+    let summary = json!({"account": account, "lines": lines, "verify": check});
+    Ok(out.finish(&problems, summary, &|o| {
+        for l in &lines {
+            o.say(format!(
+                "{:>6}  {}  {:<10} {:<7}  {}  dossier={}  migration={}",
+                l.seq,
+                l.at,
+                l.action,
+                l.outcome,
+                l.operator,
+                l.dossier.as_deref().unwrap_or("-"),
+                l.migration.as_deref().unwrap_or("-"),
+            ));
+        }
+        match &check {
+            Some(c) if c.ok => o.say(format!(
+                "audit log of {account}: {} line(s), hash chain intact",
+                c.lines
+            )),
+            Some(_) => {}
+            None => o.say(format!("audit log of {account}: {} line(s)", lines.len())),
+        }
+    }))
 }

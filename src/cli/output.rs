@@ -8,6 +8,7 @@ use std::process::ExitCode;
 /// Exit codes of cli.md.
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_IO: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_PROBLEMS: u8 = 3;
 pub const EXIT_REFUSED: u8 = 4;
 
@@ -49,6 +50,7 @@ impl Out {
                 EXIT_REFUSED,
                 vec![Problem::error("store-busy", error.to_string())],
             ),
+            Error::Usage(_) => (EXIT_USAGE, vec![Problem::error("usage", error.to_string())]),
             Error::Internal(_) => (
                 EXIT_IO,
                 vec![Problem::error("internal-error", error.to_string())],

@@ -3,10 +3,13 @@
 //! [`Store`] opens and migrates the file; [`read`] holds the queries and
 //! [`write::Tx`] the inserts of one transaction.
 
+pub mod audit;
+pub mod journal;
 mod read;
 mod schema;
 pub mod write;
 
+pub use audit::{AuditCheck, AuditEvent, AuditLine, Outcome};
 pub use read::{AccountRow, AccountSummary, DossierRow, GroupRow, GroupSummary, RecordRow};
 pub use write::Tx;
 

@@ -33,9 +33,23 @@ pub struct DossierRow {
 /// One stored record.
 #[derive(Debug, Clone)]
 pub struct RecordRow {
+    pub rowid: i64,
+    pub dossier: i64,
     pub rid: String,
     pub created_ns: i64,
     pub body: String,
+}
+
+const RECORD_COLUMNS: &str = "id, dossier_id, rid, created_ns, body";
+
+fn record_row(r: &Row) -> rusqlite::Result<RecordRow> {
+    Ok(RecordRow {
+        rowid: r.get(0)?,
+        dossier: r.get(1)?,
+        rid: r.get(2)?,
+        created_ns: r.get(3)?,
+        body: r.get(4)?,
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -258,23 +272,72 @@ impl Store {
         &self,
         dossier: i64,
         kind: &str,
+        each: impl FnMut(RecordRow) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE dossier_id = ?1 AND kind = ?2 ORDER BY rid"
+        );
+        self.each_record(&sql, params![dossier, kind], each)
+    }
+
+    /// Calls `each` for every record of `kind` in an account, in rowid order.
+    pub fn for_each_account_record(
+        &self,
+        account: i64,
+        kind: &str,
+        each: impl FnMut(RecordRow) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE account_id = ?1 AND kind = ?2 ORDER BY id"
+        );
+        self.each_record(&sql, params![account, kind], each)
+    }
+
+    fn each_record(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
         mut each: impl FnMut(RecordRow) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT rid, created_ns, body FROM records WHERE dossier_id = ?1 AND kind = ?2 ORDER BY rid")
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt
-            .query(params![dossier, kind])
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params).map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            each(RecordRow {
-                rid: row.get(0).map_err(|e| self.err(e))?,
-                created_ns: row.get(1).map_err(|e| self.err(e))?,
-                body: row.get(2).map_err(|e| self.err(e))?,
-            })?;
+            each(record_row(row).map_err(|e| self.err(e))?)?;
         }
         Ok(())
+    }
+
+    /// One record by its row id.
+    pub fn record(&self, rowid: i64) -> Result<RecordRow> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        stmt.query_row([rowid], record_row).map_err(|e| self.err(e))
+    }
+
+    /// The dossier (row id) holding record `kind:rid` of an account, if any.
+    pub fn record_dossier(&self, account: i64, kind: &str, rid: &str) -> Result<Option<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT dossier_id FROM records WHERE account_id = ?1 AND kind = ?2 AND rid_fold = ?3")
+            .map_err(|e| self.err(e))?;
+        stmt.query_row(
+            params![account, kind, crate::model::syntax::fold(rid)],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| self.err(e))
+    }
+
+    /// How many records of `kind` a dossier holds.
+    pub fn count_records(&self, dossier: i64, kind: &str) -> Result<u64> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM records WHERE dossier_id = ?1 AND kind = ?2")
+            .map_err(|e| self.err(e))?;
+        stmt.query_row(params![dossier, kind], |r| {
+            r.get::<_, i64>(0).map(|n| n as u64)
+        })
+        .map_err(|e| self.err(e))
     }
 
     /// The distinct file contents the records of an account name, sorted.
@@ -366,4 +429,79 @@ fn dossier_row(r: &Row) -> rusqlite::Result<(i64, i64, Dossier, String)> {
         },
         r.get(7)?,
     ))
+}
+
+impl Store {
+    /// The dossiers an import of `migration` brought into an account.
+    pub fn migration_dossiers(&self, account: i64, migration: &str) -> Result<Vec<DossierRow>> {
+        let all = self.account_dossiers(account)?;
+        Ok(all
+            .into_iter()
+            .filter(|d| {
+                d.dossier
+                    .origin
+                    .as_ref()
+                    .is_some_and(|o| o.migration == migration)
+            })
+            .collect())
+    }
+
+    /// (kind, target id, source id) of every record a migration brought in.
+    pub fn migration_records(
+        &self,
+        account: i64,
+        migration: &str,
+    ) -> Result<Vec<(String, String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, rid, origin_id FROM records WHERE account_id = ?1 AND origin_migration = ?2")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![account, migration], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// Whether anything in the account came with `migration`: a dossier,
+    /// record, group or teammate with that origin (`check` reports
+    /// `already-imported` on it, journal or not).
+    pub fn holds_migration_data(&self, account: i64, migration: &str) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM dossiers WHERE account_id = ?1 AND origin_migration = ?2)
+                     OR EXISTS (SELECT 1 FROM records WHERE account_id = ?1 AND origin_migration = ?2)
+                     OR EXISTS (SELECT 1 FROM groups WHERE account_id = ?1 AND origin_migration = ?2)
+                     OR EXISTS (SELECT 1 FROM teammates WHERE account_id = ?1 AND origin_migration = ?2)",
+                params![account, migration],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records in a dossier that did not come with the migration.
+    pub fn records_not_of(&self, dossier: i64, migration: &str) -> Result<u64> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM records WHERE dossier_id = ?1 AND (origin_migration IS NULL OR origin_migration != ?2)",
+                params![dossier, migration],
+                |r| r.get::<_, i64>(0).map(|n| n as u64),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// The e-mails (and names) kept as attributions for a migration.
+    pub fn attributions(
+        &self,
+        account: i64,
+        migration: &str,
+    ) -> Result<Vec<(String, Option<String>)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT email, name FROM attributions WHERE account_id = ?1 AND migration = ?2 ORDER BY email")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![account, migration], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
 }

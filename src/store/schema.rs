@@ -2,7 +2,7 @@
 //! N-1 to N. A store newer than the tool is refused rather than guessed at.
 
 /// The statements of each schema version, in order.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 const V1: &str = "
 CREATE TABLE accounts (
@@ -94,5 +94,63 @@ CREATE TABLE blob_chunks (
     seq     INTEGER NOT NULL,
     data    BLOB NOT NULL,
     PRIMARY KEY (blob_id, seq)
+);
+";
+
+/// The audit log (NEN 7513, store/audit.rs). `account` is the slug, not a
+/// foreign key, so the log outlives an account that is replaced or removed.
+/// The triggers make it append-only for every writer, the tool included.
+const V2: &str = "
+CREATE TABLE audit (
+    id        INTEGER PRIMARY KEY,
+    account   TEXT NOT NULL,
+    seq       INTEGER NOT NULL,              -- 1, 2, 3, ... per account
+    event_id  TEXT NOT NULL UNIQUE,          -- random 128-bit hex
+    at        TEXT NOT NULL,                 -- RFC 3339 with offset
+    action    TEXT NOT NULL,
+    outcome   TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),
+    operator  TEXT NOT NULL,
+    dossier   TEXT,
+    migration TEXT,
+    detail    TEXT,
+    prev_hash TEXT NOT NULL,                 -- the previous line's hash, 64 zeros first
+    hash      TEXT NOT NULL,
+    UNIQUE (account, seq)
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+";
+
+/// The migration journal, one row per import of a migration into an
+/// account, and the teammate attributions an import could not link.
+const V3: &str = "
+CREATE TABLE journal (
+    id              INTEGER PRIMARY KEY,
+    account_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    migration       TEXT NOT NULL,
+    stage           TEXT NOT NULL,         -- 'test' | 'live'
+    rehearsal       INTEGER NOT NULL,
+    archive_sha256  TEXT NOT NULL,
+    status          TEXT NOT NULL,         -- 'started' | 'committed' | 'failed' | 'rolled-back'
+    started_at      TEXT NOT NULL,
+    started_by      TEXT NOT NULL,
+    committed_at    TEXT,
+    failure         TEXT,
+    rolled_back_at  TEXT,
+    rolled_back_by  TEXT,
+    signed_off_at   TEXT,
+    signed_off_by   TEXT,
+    manifest        TEXT,                  -- the archive's manifest.json
+    written         TEXT                   -- counts and digests of what the import wrote
+);
+CREATE INDEX journal_by_migration ON journal (account_id, migration);
+CREATE TABLE attributions (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    migration  TEXT NOT NULL,
+    email      TEXT NOT NULL,
+    name       TEXT,
+    PRIMARY KEY (account_id, migration, email)
 );
 ";

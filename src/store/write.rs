@@ -4,13 +4,13 @@
 use super::{CHUNK_SIZE, Store};
 use crate::error::{Error, Result};
 use crate::model::syntax::fold;
-use crate::model::{Account, Dossier, Group, Origin, Teammate};
+use crate::model::{Account, Config, Dossier, Group, Origin, Teammate};
 use rusqlite::{Transaction, params};
 use std::io::Read;
 
 pub struct Tx<'s> {
-    tx: Transaction<'s>,
-    store_path: std::path::PathBuf,
+    pub(super) tx: Transaction<'s>,
+    pub(super) store_path: std::path::PathBuf,
 }
 
 /// A record ready to insert: its canonical JSON and the columns queries use.
@@ -39,7 +39,7 @@ impl Store {
 }
 
 impl Tx<'_> {
-    fn err(&self, e: rusqlite::Error) -> Error {
+    pub(super) fn err(&self, e: rusqlite::Error) -> Error {
         super::store_error(&self.store_path, e)
     }
 
@@ -115,6 +115,26 @@ impl Tx<'_> {
             )
             .map_err(|e| self.err(e))?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Replaces a group's configuration (`align`). Refused with
+    /// `account-read-only` (exit 4) while a migration holds the account.
+    pub fn update_group_config(&self, account: i64, group: i64, config: &Config) -> Result<()> {
+        self.require_writable(account, None)?;
+        let changed = self
+            .tx
+            .execute(
+                "UPDATE groups SET config = ?3 WHERE id = ?2 AND account_id = ?1",
+                params![account, group, crate::canonical::of(config)],
+            )
+            .map_err(|e| self.err(e))?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(Error::Internal(format!(
+                "group row {group} is not in account row {account}"
+            )))
+        }
     }
 
     pub fn add_dossier(&self, account: i64, group: i64, d: &Dossier) -> Result<i64> {
@@ -253,5 +273,65 @@ pub(super) fn enum_text<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         other => format!("{other:?}"),
+    }
+}
+
+impl Tx<'_> {
+    /// Marks a group read-only for a migration (`None` clears the mark).
+    pub fn set_group_read_only(&self, group: i64, migration: Option<&str>) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE groups SET read_only_migration = ?2 WHERE id = ?1",
+                params![group, migration],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
+
+/// The origin (migration, source id) of whatever holds a folded id.
+pub type Holder = Option<(Option<String>, Option<String>)>;
+
+impl Tx<'_> {
+    /// What holds id `id` of `kind` (`dossiers` for dossiers) in an account.
+    pub fn holder(&self, account: i64, kind: &str, id: &str) -> Result<Holder> {
+        use rusqlite::OptionalExtension;
+        let sql = if kind == "dossiers" {
+            "SELECT origin_migration, origin_id FROM dossiers WHERE account_id = ?1 AND did_fold = ?3 AND ?2 = ?2"
+        } else {
+            "SELECT origin_migration, origin_id FROM records WHERE account_id = ?1 AND kind = ?2 AND rid_fold = ?3"
+        };
+        let mut stmt = self.tx.prepare_cached(sql).map_err(|e| self.err(e))?;
+        stmt.query_row(params![account, kind, fold(id)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()
+        .map_err(|e| self.err(e))
+    }
+}
+
+impl Tx<'_> {
+    /// The e-mails of an account's teammates.
+    pub fn teammate_emails(&self, account: i64) -> Result<Vec<String>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT email FROM teammates WHERE account_id = ?1")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([account], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// A group's row id by key.
+    pub fn group_id(&self, account: i64, key: &str) -> Result<Option<i64>> {
+        use rusqlite::OptionalExtension;
+        self.tx
+            .query_row(
+                "SELECT id FROM groups WHERE account_id = ?1 AND key = ?2",
+                params![account, key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
     }
 }

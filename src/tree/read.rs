@@ -22,8 +22,12 @@ use std::io::{BufReader, Read};
 /// The most problems listed; past it, one line says how many more there were.
 const MAX_PROBLEMS: usize = 500;
 
-/// The code of every problem in a tree.
+/// The code of a problem with the tree's layout or its JSON files.
 pub const CODE: &str = "tree-invalid";
+/// A record that breaks a rule of its kind.
+pub const RECORD: &str = "record-invalid";
+/// A reference that does not resolve inside the tree.
+pub const DANGLING: &str = "reference-dangling";
 
 /// Receives a tree's contents while it is read, in this order: account,
 /// groups, teammates, then per dossier its `dossier.json` and records, then
@@ -37,6 +41,11 @@ pub trait Sink {
     fn record(&mut self, kind: &'static Kind, record: &Record) -> Result<()>;
     /// File contents; the caller checks the digest after the sink read it.
     fn file(&mut self, sha256: &str, size: u64, content: &mut dyn Read) -> Result<()>;
+    /// Whether the sink wants every valid item even after a problem (a
+    /// checker that only counts); a sink that writes does not.
+    fn after_problems(&self) -> bool {
+        false
+    }
 }
 
 /// A valid record as the sink sees it.
@@ -136,11 +145,22 @@ impl Reader<'_> {
     }
 
     fn at_line(&mut self, path: &str, line: usize, message: impl std::fmt::Display) {
-        self.problem(Problem::error(CODE, format!("{path} line {line}: {message}")).path(path));
+        self.coded(RECORD, path, line, message);
     }
 
+    fn coded(
+        &mut self,
+        code: &'static str,
+        path: &str,
+        line: usize,
+        message: impl std::fmt::Display,
+    ) {
+        self.problem(Problem::error(code, format!("{path} line {line}: {message}")).path(path));
+    }
+
+    /// Whether the sink is still fed.
     fn ok(&self) -> bool {
-        self.problems.is_empty()
+        self.problems.is_empty() || self.sink.after_problems()
     }
 
     fn classify(&mut self, entries: &[String]) {
@@ -613,7 +633,7 @@ impl Reader<'_> {
                 _ => None,
             };
             if let Some(m) = message {
-                self.at_line(&d.path, d.line, m);
+                self.coded(DANGLING, &d.path, d.line, m);
             }
         }
     }
@@ -624,7 +644,11 @@ impl Reader<'_> {
         for (sha, named) in &self.files.clone() {
             if !present_set.contains(sha) {
                 let (_, at) = &named[0];
-                self.at(&layout::file(sha), format!("missing, but named by {at}"));
+                let path = layout::file(sha);
+                self.problem(
+                    Problem::error(DANGLING, format!("{path}: missing, but named by {at}"))
+                        .path(path),
+                );
             }
         }
         for sha in &present {

@@ -2,6 +2,8 @@
 //! folder, copy fixtures, read JSON output.
 #![allow(dead_code)]
 
+pub mod handover;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -121,4 +123,43 @@ pub fn edit(path: &Path, f: impl FnOnce(String) -> String) {
 /// The sha256 of a file's bytes.
 pub fn file_sha(path: &Path) -> String {
     dossier_transfer::digest::sha256_hex(&std::fs::read(path).expect("readable"))
+}
+
+/// Whether the outside CLI `name` is on the PATH. A test that needs it
+/// skips (returns early) when it is missing, with a note, unless
+/// `DOSSIER_TRANSFER_REQUIRE_TOOLS=1` (CI): then a missing tool fails.
+pub fn tool(name: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()));
+    if !found {
+        assert!(
+            std::env::var("DOSSIER_TRANSFER_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "`{name}` is not installed and DOSSIER_TRANSFER_REQUIRE_TOOLS=1"
+        );
+        eprintln!("note: `{name}` is not installed; skipping this test");
+    }
+    found
+}
+
+/// Runs an outside command in `dir` with `stdin` as its input; returns
+/// (exit code, stdout, stderr).
+pub fn run_tool(dir: &Path, program: &str, args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(program)
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program} runs: {e}"));
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin).expect("stdin written");
+    }
+    let out = child.wait_with_output().expect("tool finishes");
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }

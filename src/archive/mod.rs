@@ -1,0 +1,21 @@
+//! The archive (archive.md): a ZIP inside age, with a signed manifest.
+//! [`writer`] streams one out, [`manifest`] is its table of contents.
+
+pub mod manifest;
+pub mod reader;
+pub mod source;
+pub mod writer;
+
+/// Entry names of the archive's own files.
+pub const MANIFEST: &str = "manifest.json";
+pub const SIGNATURE: &str = "manifest.json.minisig";
+pub const PLAN: &str = "plan.json";
+
+/// The format this tool writes, and the highest it reads.
+pub const FORMAT: &str = "dossier-transfer-archive";
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The signature's trusted comment: binds it to one migration and moment.
+pub fn trusted_comment(migration_id: &str, created_at: &str) -> String {
+    format!("migration_id={migration_id} created_at={created_at}")
+}

@@ -1,0 +1,540 @@
+//! The safe archive reader (archive.md, "Reading safely"): decrypts with age
+//! over the file (no plaintext on disk), opens the ZIP through the seekable
+//! decrypted view, and refuses what could hurt a reader: unsafe or
+//! duplicate names, symlinks, encrypted or unknown entries, entries that
+//! inflate past their declared size or the caps, bytes around the ZIP.
+//! Memory is bounded by the caps, not by the archive's size.
+
+use crate::error::{Error, Result};
+use crate::problem::Problem;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use unicode_normalization::UnicodeNormalization;
+use zip::{CompressionMethod, ZipArchive};
+
+/// Reading limits. The defaults suit care records (documents and scans);
+/// `verify` and `import` take options to raise them.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Caps {
+    /// The largest entry, uncompressed (default 8 GiB).
+    pub entry_size: u64,
+    /// All entries together, uncompressed (default 1 TiB).
+    pub total_size: u64,
+    /// How many entries (default 1,000,000; about 220 bytes of memory each).
+    pub entries: u64,
+    /// The longest JSON line (default 16 MiB).
+    pub line_length: usize,
+}
+
+/// JSON nesting deeper than this is refused (serde_json's own limit).
+pub const JSON_DEPTH: usize = 128;
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps {
+            entry_size: 8 << 30,
+            total_size: 1 << 40,
+            entries: 1_000_000,
+            line_length: crate::tree::lines::MAX_LINE,
+        }
+    }
+}
+
+type Plain = age::stream::StreamReader<BufReader<File>>;
+
+/// Remembers the first failure of the age layer, so that a ZIP error caused
+/// by it is reported as `archive-corrupt`, not as a broken ZIP.
+#[derive(Clone, Default)]
+struct Failure(Rc<RefCell<Option<String>>>);
+
+struct Tap {
+    inner: Plain,
+    failure: Failure,
+}
+
+impl Tap {
+    fn note(&self, e: &io::Error) {
+        let mut slot = self.failure.0.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(e.to_string());
+        }
+    }
+}
+
+impl Read for Tap {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).inspect_err(|e| self.note(e))
+    }
+}
+
+impl Seek for Tap {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos).inspect_err(|e| self.note(e))
+    }
+}
+
+/// One file entry of the archive.
+#[derive(Debug, Clone)]
+pub struct EntryInfo {
+    pub name: String,
+    pub size: u64,
+    index: usize,
+}
+
+pub struct ArchiveReader {
+    zip: ZipArchive<Tap>,
+    failure: Failure,
+    entries: Vec<EntryInfo>,
+    by_name: HashMap<String, usize>,
+    pub caps: Caps,
+    path: PathBuf,
+}
+
+/// Why an archive could not be opened: problems (exit 3) or an I/O error.
+pub enum OpenError {
+    Problems(Vec<Problem>),
+    Fatal(Error),
+}
+
+impl From<Error> for OpenError {
+    fn from(e: Error) -> Self {
+        OpenError::Fatal(e)
+    }
+}
+
+fn problem(code: &'static str, message: impl Into<String>) -> Problem {
+    Problem::error(code, message)
+}
+
+impl ArchiveReader {
+    /// Decrypts and opens `path`. Entry-level problems (unsafe names,
+    /// duplicates, unsupported entries) come back beside a usable reader.
+    pub fn open(
+        path: &Path,
+        identities: &[Box<dyn age::Identity + Send + Sync>],
+        caps: Caps,
+    ) -> Result<(ArchiveReader, Vec<Problem>), OpenError> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let plain = decrypt(path, file, identities)?;
+        let failure = Failure::default();
+        let mut tap = Tap {
+            inner: plain,
+            failure: failure.clone(),
+        };
+        let corrupt = |failure: &Failure, fallback: Problem| match failure.0.borrow().as_ref() {
+            Some(e) => problem(
+                "archive-corrupt",
+                format!("{}: the encrypted stream is damaged: {e}", path.display()),
+            ),
+            None => fallback,
+        };
+        if let Err(p) = check_framing(&mut tap, caps) {
+            return Err(OpenError::Problems(vec![corrupt(&failure, p)]));
+        }
+        let zip = ZipArchive::new(tap).map_err(|e| {
+            OpenError::Problems(vec![corrupt(
+                &failure,
+                problem(
+                    "zip-invalid",
+                    format!("{}: not a valid ZIP: {e}", path.display()),
+                ),
+            )])
+        })?;
+        if zip.offset() > 0 {
+            return Err(OpenError::Problems(vec![problem(
+                "zip-invalid",
+                format!("{}: {} bytes before the ZIP", path.display(), zip.offset()),
+            )]));
+        }
+        let mut reader = ArchiveReader {
+            zip,
+            failure,
+            entries: Vec::new(),
+            by_name: HashMap::new(),
+            caps,
+            path: path.to_owned(),
+        };
+        let problems = reader.index()?;
+        Ok((reader, problems))
+    }
+
+    /// Checks every entry's metadata and builds the name index.
+    fn index(&mut self) -> Result<Vec<Problem>> {
+        let mut problems = Vec::new();
+        if self.zip.has_duplicate_names() {
+            problems.push(problem("entry-duplicate", "two entries have the same name"));
+        }
+        let mut folded: HashMap<String, String> = HashMap::new();
+        let mut total = 0u64;
+        for index in 0..self.zip.len() {
+            let meta = self.zip.by_index_raw(index).map(|f| Meta {
+                name: f.name_raw().to_vec(),
+                symlink: f.is_symlink(),
+                dir: f.is_dir(),
+                encrypted: f.encrypted(),
+                compression: f.compression(),
+                size: f.size(),
+            });
+            let file = match meta {
+                Ok(m) => m,
+                Err(e) => {
+                    problems.push(self.zip_problem(format!("entry {index}: {e}")));
+                    continue;
+                }
+            };
+            let Ok(name) = String::from_utf8(file.name.clone()) else {
+                problems.push(problem(
+                    "entry-name-unsafe",
+                    format!("entry {index}: the name is not UTF-8"),
+                ));
+                continue;
+            };
+            if let Some(why) = unsafe_name(&name) {
+                problems.push(
+                    problem(
+                        "entry-name-unsafe",
+                        format!("entry `{}`: {why}", name.escape_debug()),
+                    )
+                    .path(name.clone()),
+                );
+                continue;
+            }
+            if file.symlink {
+                problems.push(
+                    problem("entry-unsupported", format!("entry `{name}` is a symlink"))
+                        .path(name.clone()),
+                );
+                continue;
+            }
+            if file.dir {
+                continue;
+            }
+            if file.encrypted {
+                problems.push(
+                    problem("entry-unsupported", format!("entry `{name}` is encrypted"))
+                        .path(name.clone()),
+                );
+                continue;
+            }
+            if !matches!(
+                file.compression,
+                CompressionMethod::Stored | CompressionMethod::Deflated
+            ) {
+                problems.push(
+                    problem(
+                        "entry-unsupported",
+                        format!(
+                            "entry `{name}` uses {:?}; only stored and deflate are read",
+                            file.compression
+                        ),
+                    )
+                    .path(name.clone()),
+                );
+                continue;
+            }
+            let size = file.size;
+            if size > self.caps.entry_size {
+                problems.push(
+                    problem(
+                        "entry-too-large",
+                        format!(
+                            "entry `{name}` declares {size} bytes, over the cap of {}",
+                            self.caps.entry_size
+                        ),
+                    )
+                    .path(name.clone()),
+                );
+                continue;
+            }
+            total = total.saturating_add(size);
+            let key: String = name.nfc().collect::<String>().to_lowercase();
+            if let Some(other) = folded.insert(key, name.clone()) {
+                problems.push(
+                    problem("entry-duplicate", format!("entries `{other}` and `{name}` are equal after Unicode normalisation and case folding"))
+                        .path(name.clone()),
+                );
+                continue;
+            }
+            self.by_name.insert(name.clone(), self.entries.len());
+            self.entries.push(EntryInfo { name, size, index });
+        }
+        if total > self.caps.total_size {
+            problems.push(problem(
+                "entry-too-large",
+                format!(
+                    "the entries hold {total} bytes together, over the cap of {}",
+                    self.caps.total_size
+                ),
+            ));
+        }
+        Ok(problems)
+    }
+
+    fn zip_problem(&self, message: String) -> Problem {
+        match self.failure.0.borrow().as_ref() {
+            Some(e) => problem(
+                "archive-corrupt",
+                format!(
+                    "{}: the encrypted stream is damaged: {e}",
+                    self.path.display()
+                ),
+            ),
+            None => problem("zip-invalid", message),
+        }
+    }
+
+    /// The file entries that passed the checks, in archive order.
+    pub fn entries(&self) -> &[EntryInfo] {
+        &self.entries
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// Opens an entry, capped at its declared size: reading past it fails
+    /// with an error that [`ArchiveReader::classify`] reports as
+    /// `entry-too-large`.
+    pub fn open_entry(&mut self, name: &str) -> Result<Box<dyn Read + '_>, Problem> {
+        let Some(&i) = self.by_name.get(name) else {
+            return Err(problem(
+                "entry-missing",
+                format!("entry `{name}` is not in the archive"),
+            )
+            .path(name));
+        };
+        let info = self.entries[i].clone();
+        let failure = self.failure.clone();
+        match self.zip.by_index(info.index) {
+            Ok(file) => Ok(Box::new(Capped {
+                inner: file,
+                left: info.size,
+                name: info.name,
+            })),
+            Err(e) => Err(match failure.0.borrow().as_ref() {
+                Some(err) => problem(
+                    "archive-corrupt",
+                    format!("the encrypted stream is damaged: {err}"),
+                ),
+                None => problem("zip-invalid", format!("entry `{name}`: {e}")).path(name),
+            }),
+        }
+    }
+
+    /// Reads a whole small entry (the manifest, its signature), up to `max`.
+    pub fn read_small(&mut self, name: &str, max: u64) -> Result<Vec<u8>, Problem> {
+        let mut out = Vec::new();
+        let mut r = self.open_entry(name)?;
+        let n = r.by_ref().take(max + 1).read_to_end(&mut out);
+        drop(r);
+        match n {
+            Ok(n) if n as u64 > max => Err(problem(
+                "entry-too-large",
+                format!("entry `{name}` is over {max} bytes"),
+            )
+            .path(name)),
+            Ok(_) => Ok(out),
+            Err(e) => Err(self.classify(name, &e)),
+        }
+    }
+
+    /// The problem behind a read error of entry `name`.
+    pub fn classify(&self, name: &str, e: &io::Error) -> Problem {
+        if let Some(err) = self.failure.0.borrow().as_ref() {
+            return problem(
+                "archive-corrupt",
+                format!(
+                    "{}: the encrypted stream is damaged: {err}",
+                    self.path.display()
+                ),
+            );
+        }
+        if e.to_string().contains(TOO_LARGE) {
+            return problem(
+                "entry-too-large",
+                format!("entry `{name}` inflates past its declared size"),
+            )
+            .path(name);
+        }
+        problem("zip-invalid", format!("entry `{name}`: {e}")).path(name)
+    }
+}
+
+/// An entry's central-directory facts, copied out of the ZIP reader.
+struct Meta {
+    name: Vec<u8>,
+    symlink: bool,
+    dir: bool,
+    encrypted: bool,
+    compression: CompressionMethod,
+    size: u64,
+}
+
+const TOO_LARGE: &str = "inflates past its declared size";
+
+/// Refuses output beyond the declared size, whatever the compressed data
+/// would yield.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    name: String,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            // One byte more than declared is enough to know.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("entry `{}` {TOO_LARGE}", self.name),
+                )),
+            };
+        }
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+fn decrypt(
+    path: &Path,
+    file: File,
+    identities: &[Box<dyn age::Identity + Send + Sync>],
+) -> Result<Plain, OpenError> {
+    use age::DecryptError as D;
+    let shown = path.display();
+    let corrupt = |why: String| {
+        OpenError::Problems(vec![problem("archive-corrupt", format!("{shown}: {why}"))])
+    };
+    let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(1 << 20, file)).map_err(
+        |e| match e {
+            D::Io(e) => OpenError::Fatal(Error::io(path, e)),
+            other => corrupt(format!(
+                "not a readable age file (the header is damaged?): {other}"
+            )),
+        },
+    )?;
+    decryptor
+        .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+        .map_err(|e| match e {
+            D::NoMatchingKeys => OpenError::Problems(vec![problem(
+                "decrypt-failed",
+                format!("{shown}: none of the given identities is a recipient of this archive; use the identity whose public key is in the plan's recipients"),
+            )]),
+            D::Io(e) => OpenError::Fatal(Error::io(path, e)),
+            other => corrupt(format!("the age header does not verify: {other}")),
+        })
+}
+
+/// Checks that the ZIP fills the plaintext exactly (a local header at the
+/// start, the end record at the end) and that it does not hold more
+/// entries than the cap, before the central directory is read into memory.
+fn check_framing(r: &mut Tap, caps: Caps) -> Result<(), Problem> {
+    let io = |e: io::Error| problem("zip-invalid", format!("reading the ZIP: {e}"));
+    let len = r.seek(SeekFrom::End(0)).map_err(io)?;
+    let tail_len = len.min(65_557);
+    let mut tail = vec![0u8; tail_len as usize];
+    r.seek(SeekFrom::Start(len - tail_len)).map_err(io)?;
+    r.read_exact(&mut tail).map_err(io)?;
+    let eocd = (0..tail.len().saturating_sub(21)).rev().find(|&i| {
+        tail[i..].starts_with(b"PK\x05\x06")
+            && i + 22 + usize::from(u16::from_le_bytes([tail[i + 20], tail[i + 21]])) == tail.len()
+    });
+    let Some(at) = eocd else {
+        return Err(problem(
+            "zip-invalid",
+            "no ZIP end record at the end of the plaintext (bytes after the ZIP, or not a ZIP)",
+        ));
+    };
+    let mut count = u64::from(u16::from_le_bytes([tail[at + 10], tail[at + 11]]));
+    if count == 0xFFFF && at >= 20 && tail[at - 20..].starts_with(b"PK\x06\x07") {
+        let offset = u64::from_le_bytes(tail[at - 12..at - 4].try_into().unwrap_or([0; 8]));
+        let mut record = [0u8; 40];
+        r.seek(SeekFrom::Start(offset)).map_err(io)?;
+        r.read_exact(&mut record).map_err(io)?;
+        if !record.starts_with(b"PK\x06\x06") {
+            return Err(problem("zip-invalid", "the zip64 end record is missing"));
+        }
+        count = u64::from_le_bytes(record[32..40].try_into().unwrap_or([0; 8]));
+    }
+    if count > caps.entries {
+        return Err(problem(
+            "entry-too-large",
+            format!(
+                "the archive holds {count} entries, over the cap of {}",
+                caps.entries
+            ),
+        ));
+    }
+    let mut head = [0u8; 4];
+    r.seek(SeekFrom::Start(0)).map_err(io)?;
+    r.read_exact(&mut head).map_err(io)?;
+    if count > 0 && &head != b"PK\x03\x04" {
+        return Err(problem("zip-invalid", "bytes before the ZIP"));
+    }
+    r.seek(SeekFrom::Start(0)).map_err(io)?;
+    Ok(())
+}
+
+/// Why a name is unsafe, if it is: absolute, a `..` component, a
+/// backslash, a NUL or control character, an empty component.
+pub fn unsafe_name(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        return Some("an empty name");
+    }
+    if name.starts_with('/') {
+        return Some("an absolute path");
+    }
+    if name.contains('\\') {
+        return Some("a backslash");
+    }
+    if name.chars().any(char::is_control) {
+        return Some("a NUL or control character");
+    }
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    if trimmed.split('/').any(|c| c == "..") {
+        return Some("a `..` component");
+    }
+    if trimmed.split('/').any(|c| c.is_empty() || c == ".") {
+        return Some("an empty or `.` component");
+    }
+    if name.len() >= 2 && name.as_bytes()[1] == b':' {
+        return Some("a drive letter");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unsafe_name;
+
+    #[test]
+    fn names() {
+        assert!(unsafe_name("groups/a/group.json").is_none());
+        assert!(unsafe_name("files/").is_none());
+        for bad in [
+            "/etc/passwd",
+            "a/../b",
+            "..",
+            "a\\b",
+            "a\0b",
+            "a//b",
+            "C:x",
+            "a\nb",
+            "",
+        ] {
+            assert!(unsafe_name(bad).is_some(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! `export`.
+
+use super::output::Out;
+use super::{Global, load_plan, operator};
+use clap::Args;
+use dossier_transfer::error::Result;
+use dossier_transfer::export::{self, Options};
+use dossier_transfer::store::Store;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    plan: PathBuf,
+    /// The source store.
+    #[arg(long, env = "DOSSIER_TRANSFER_STORE")]
+    store: PathBuf,
+    /// The exporter's minisign secret key (the plan's signer).
+    #[arg(long)]
+    signing_key: PathBuf,
+    /// The archive to write (`.zip.age`).
+    #[arg(long)]
+    out: PathBuf,
+    /// A dress rehearsal (test level C): before the cut-off, locks nothing.
+    #[arg(long)]
+    rehearsal: bool,
+    /// Overwrite an existing archive.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: ExportArgs, global: &Global, out: Out) -> ExitCode {
+    match execute(args, global, out) {
+        Ok(code) => code,
+        Err(e) => out.fail(&e),
+    }
+}
+
+fn execute(args: ExportArgs, global: &Global, out: Out) -> Result<ExitCode> {
+    let operator = operator(global)?;
+    let (plan, plan_warnings) = load_plan(&args.plan)?;
+    let mut store = Store::open(&args.store, false)?;
+    let key = dossier_transfer::keys::load_signing_key(&args.signing_key)?;
+    let opts = Options {
+        plan: &plan,
+        signing_key: &key,
+        out: &args.out,
+        rehearsal: args.rehearsal,
+        operator: &operator,
+        force: args.force,
+        now: dossier_transfer::clock::now(),
+    };
+    let mut bar = super::progress::Bar::new(!(global.no_progress || out.json || out.quiet));
+    let s = export::export(&mut store, &opts, &mut bar)?;
+    let mut problems = plan_warnings;
+    problems.extend(s.warnings.iter().cloned());
+    let summary = serde_json::to_value(&s).unwrap_or_default();
+    Ok(out.finish(&problems, summary, &|o| {
+        let kind = if s.rehearsal {
+            "rehearsal archive"
+        } else {
+            "archive"
+        };
+        o.say(format!(
+            "wrote {kind} {} ({} bytes)",
+            s.archive.display(),
+            s.size
+        ));
+        o.say(format!(
+            "sha256 {}  (hand this over with the file)",
+            s.sha256
+        ));
+        o.say(format!(
+            "{} dossiers, cut-off applied: {}",
+            s.survey.dossiers.len(),
+            s.effective_cut_off
+        ));
+        o.say("moved per kind:");
+        for (kind, n) in &s.survey.totals {
+            o.say(format!("  {kind:<18} {n:>8}"));
+        }
+        let lb = &s.survey.left_behind;
+        for (why, map) in [
+            ("after the cut-off", &lb.after_cut_off),
+            ("before the since date", &lb.before_since),
+            ("data type not chosen", &lb.kinds_not_chosen),
+            (
+                "reference to another client removed",
+                &lb.references_removed,
+            ),
+        ] {
+            for (kind, n) in map {
+                o.say(format!("  left behind, {why}: {kind} {n}"));
+            }
+        }
+        if let Some(g) = &s.locked_group {
+            o.say(format!(
+                "source group {g} is now read-only (`unlock` clears it)"
+            ));
+        }
+    }))
+}

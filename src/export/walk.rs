@@ -1,0 +1,534 @@
+//! What moves and what stays behind: the planned dossiers' records, kind by
+//! kind in id order, with the cut-off, the `since` date and every reference
+//! rule of domain.md applied. `export` writes what the walk yields; `check`
+//! runs the same walk as its estimate, so both always agree.
+
+use crate::digest::LineDigest;
+use crate::error::{Error, Result};
+use crate::model::kinds::{DataType, FieldType, KINDS, Kind};
+use crate::model::syntax::{self, fold};
+use crate::plan::Plan;
+use crate::select::{Resolved, Selected};
+use crate::store::{RecordRow, Store};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Counts of what stays behind, by reason and kind (manifest `left_behind`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftBehind {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub after_cut_off: BTreeMap<String, u64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub before_since: BTreeMap<String, u64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kinds_not_chosen: BTreeMap<String, u64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub references_removed: BTreeMap<String, u64>,
+}
+
+/// The reasons a reference is removed (manifest `references_removed`).
+pub const OTHER_CLIENTS: &str = "other_clients";
+pub const HISTORY_OTHER_DOSSIERS: &str = "history_other_dossiers";
+pub const REPORT_ATTACHMENTS: &str = "report_attachments";
+pub const TIME_ENTRY_AGENDA_ITEMS: &str = "time_entry_agenda_items";
+
+impl LeftBehind {
+    fn add(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
+        if n > 0 {
+            *map.entry(key.to_owned()).or_default() += n;
+        }
+    }
+
+    /// Adds another tally into this one.
+    pub fn absorb(&mut self, other: &LeftBehind) {
+        for (mine, theirs) in [
+            (&mut self.after_cut_off, &other.after_cut_off),
+            (&mut self.before_since, &other.before_since),
+            (&mut self.kinds_not_chosen, &other.kinds_not_chosen),
+            (&mut self.references_removed, &other.references_removed),
+        ] {
+            for (k, n) in theirs {
+                Self::add(mine, k, *n);
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self == &LeftBehind::default()
+    }
+}
+
+/// What one dossier moves and leaves behind.
+#[derive(Debug, Clone, Serialize)]
+pub struct DossierTally {
+    pub id: String,
+    pub name: String,
+    pub to_group: String,
+    /// Every chosen kind, zeros included.
+    pub counts: BTreeMap<&'static str, u64>,
+    /// The content digest of every chosen kind.
+    pub digests: BTreeMap<&'static str, String>,
+    pub left_behind: LeftBehind,
+    /// Records edited after the cut-off: they move in their current state.
+    pub edited_after_cut_off: u64,
+}
+
+/// The whole walk's result.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Survey {
+    pub dossiers: Vec<DossierTally>,
+    pub totals: BTreeMap<&'static str, u64>,
+    pub left_behind: LeftBehind,
+    /// Distinct file contents that move: sha256 -> size.
+    pub files: BTreeMap<String, u64>,
+    pub file_bytes: u64,
+    /// Teammate e-mails the moving records refer to, as written.
+    pub teammates: BTreeSet<String>,
+}
+
+/// Receives the moving records, dossier by dossier, kind by kind, in id
+/// order; `end_kind` closes each chosen kind of each dossier.
+pub trait Visitor {
+    fn begin_dossier(&mut self, _dossier: &Selected) -> Result<()> {
+        Ok(())
+    }
+    fn line(&mut self, dossier: &Selected, kind: &'static Kind, line: &str) -> Result<()>;
+    fn end_kind(&mut self, dossier: &Selected, kind: &'static Kind) -> Result<()>;
+    fn end_dossier(&mut self, _dossier: &Selected) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A visitor that only counts (the estimate of `check`).
+pub struct Count;
+
+impl Visitor for Count {
+    fn line(&mut self, _: &Selected, _: &'static Kind, _: &str) -> Result<()> {
+        Ok(())
+    }
+    fn end_kind(&mut self, _: &Selected, _: &'static Kind) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The walk without output: what an export with this cut-off would move.
+pub fn survey(
+    plan: &Plan,
+    store: &Store,
+    resolved: &Resolved,
+    cut_off: Timestamp,
+) -> Result<Survey> {
+    walk(plan, store, resolved, cut_off, &mut Count)
+}
+
+/// Walks the planned records, feeding `visitor`, and tallies everything.
+pub fn walk(
+    plan: &Plan,
+    store: &Store,
+    resolved: &Resolved,
+    cut_off: Timestamp,
+    visitor: &mut dyn Visitor,
+) -> Result<Survey> {
+    let cut_off_ns = i64::try_from(cut_off.as_nanosecond()).unwrap_or(i64::MAX);
+    let moving: HashMap<String, String> = resolved
+        .dossiers
+        .iter()
+        .map(|s| (fold(&s.row.dossier.id), s.row.dossier.id.clone()))
+        .collect();
+    let mut w = Walker {
+        plan,
+        store,
+        account: resolved.account.id,
+        cut_off_ns,
+        moving,
+        agenda: Agenda::default(),
+        survey: Survey::default(),
+    };
+    if plan.data.chosen(DataType::Agenda) {
+        w.place_agenda_items()?;
+    }
+    for selected in &resolved.dossiers {
+        let tally = w.dossier(selected, visitor)?;
+        w.survey.left_behind.absorb(&tally.left_behind);
+        for (kind, n) in &tally.counts {
+            *w.survey.totals.entry(kind).or_default() += n;
+        }
+        w.survey.dossiers.push(tally);
+    }
+    LeftBehind::add(
+        &mut w.survey.left_behind.after_cut_off,
+        "dossiers",
+        resolved.after_cut_off.len() as u64,
+    );
+    w.survey.file_bytes = w.survey.files.values().sum();
+    Ok(w.survey)
+}
+
+/// Where each moving agenda item goes: under the first moving dossier it
+/// concerns (by id), whichever dossier it is stored under.
+#[derive(Default)]
+struct Agenda {
+    /// folded item id -> the dossier id it is placed under
+    placed: HashMap<String, String>,
+    /// folded item id -> the folded ids of the moving dossiers it concerns
+    concerns: HashMap<String, HashSet<String>>,
+    /// dossier id -> (item id, row id), for the items placed under it
+    by_dossier: HashMap<String, Vec<(String, i64)>>,
+    /// dossier id -> items placed under it but entered after the cut-off
+    late: HashMap<String, u64>,
+    /// item row id -> the dossier it is stored under
+    owners: HashMap<i64, String>,
+}
+
+/// What a reference rule does with a field.
+enum Follow {
+    Keep,
+    /// The reference leaves; the field (optional) goes with it.
+    RemoveField,
+    /// The record stays behind (a history line about another dossier).
+    DropRecord,
+}
+
+struct Walker<'a> {
+    plan: &'a Plan,
+    store: &'a Store,
+    account: i64,
+    cut_off_ns: i64,
+    /// folded id -> id of every moving dossier
+    moving: HashMap<String, String>,
+    agenda: Agenda,
+    survey: Survey,
+}
+
+impl Walker<'_> {
+    fn place_agenda_items(&mut self) -> Result<()> {
+        let dossier_ids: HashMap<i64, String> = self
+            .store
+            .account_dossiers(self.account)?
+            .into_iter()
+            .map(|d| (d.id, d.dossier.id))
+            .collect();
+        let (moving, cut_off_ns) = (&self.moving, self.cut_off_ns);
+        let agenda = &mut self.agenda;
+        self.store
+            .for_each_account_record(self.account, "agenda_items", |row| {
+                let fields = parse(&row)?;
+                let owner = dossier_ids.get(&row.dossier).cloned().unwrap_or_default();
+                let concerns: Vec<String> = concerned(&owner, &fields)
+                    .into_iter()
+                    .filter_map(|d| moving.get(&fold(&d)).cloned())
+                    .collect();
+                let Some(place) = concerns.iter().min().cloned() else {
+                    return Ok(());
+                };
+                if row.created_ns > cut_off_ns {
+                    *agenda.late.entry(place).or_default() += 1;
+                } else {
+                    agenda.placed.insert(fold(&row.rid), place.clone());
+                    agenda
+                        .concerns
+                        .insert(fold(&row.rid), concerns.iter().map(|d| fold(d)).collect());
+                    agenda.owners.insert(row.rowid, owner);
+                    agenda
+                        .by_dossier
+                        .entry(place)
+                        .or_default()
+                        .push((row.rid.clone(), row.rowid));
+                }
+                Ok(())
+            })?;
+        for items in self.agenda.by_dossier.values_mut() {
+            items.sort();
+        }
+        Ok(())
+    }
+
+    fn dossier(&mut self, selected: &Selected, visitor: &mut dyn Visitor) -> Result<DossierTally> {
+        let d = &selected.row.dossier;
+        let mut tally = DossierTally {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            to_group: selected.to_group.clone(),
+            counts: BTreeMap::new(),
+            digests: BTreeMap::new(),
+            left_behind: LeftBehind::default(),
+            edited_after_cut_off: 0,
+        };
+        visitor.begin_dossier(selected)?;
+        let mut files = HashSet::new();
+        // Files first: a report keeps only attachments that move with it.
+        let mut kinds: Vec<&'static Kind> = KINDS.iter().collect();
+        kinds.sort_by_key(|k| k.name != "files");
+        for kind in kinds {
+            if self.plan.data.chosen(kind.data_type) {
+                self.kind(selected, kind, &mut files, &mut tally, visitor)?;
+            } else {
+                let n = self.store.count_records(selected.row.id, kind.name)?;
+                LeftBehind::add(&mut tally.left_behind.kinds_not_chosen, kind.name, n);
+            }
+        }
+        visitor.end_dossier(selected)?;
+        Ok(tally)
+    }
+
+    fn kind(
+        &mut self,
+        selected: &Selected,
+        kind: &'static Kind,
+        files: &mut HashSet<String>,
+        tally: &mut DossierTally,
+        visitor: &mut dyn Visitor,
+    ) -> Result<()> {
+        if kind.name == "agenda_items" {
+            let late = self
+                .agenda
+                .late
+                .get(&selected.row.dossier.id)
+                .copied()
+                .unwrap_or(0);
+            LeftBehind::add(&mut tally.left_behind.after_cut_off, kind.name, late);
+        }
+        let mut digest = LineDigest::default();
+        let mut each = |w: &mut Self, row: RecordRow| -> Result<()> {
+            let Some(line) = w.record(selected, kind, &row, files, tally)? else {
+                return Ok(());
+            };
+            digest.push(&line);
+            visitor.line(selected, kind, &line)
+        };
+        let store = self.store;
+        if kind.name == "agenda_items" {
+            let items = self
+                .agenda
+                .by_dossier
+                .get(&selected.row.dossier.id)
+                .cloned()
+                .unwrap_or_default();
+            for (_, rowid) in items {
+                each(self, store.record(rowid)?)?;
+            }
+        } else {
+            store.for_each_record(selected.row.id, kind.name, |row| each(self, row))?;
+        }
+        tally.counts.insert(kind.name, digest.count());
+        tally.digests.insert(kind.name, digest.finish());
+        visitor.end_kind(selected, kind)
+    }
+
+    /// The record's archive line, or `None` when it stays behind.
+    fn record(
+        &mut self,
+        selected: &Selected,
+        kind: &'static Kind,
+        row: &RecordRow,
+        files: &mut HashSet<String>,
+        tally: &mut DossierTally,
+    ) -> Result<Option<String>> {
+        if row.created_ns > self.cut_off_ns {
+            LeftBehind::add(&mut tally.left_behind.after_cut_off, kind.name, 1);
+            return Ok(None);
+        }
+        let mut fields = parse(row)?;
+        if kind.data_type == DataType::DailyReports
+            && let (Some(since), Some(date)) = (
+                self.plan.data.daily_reports_since(),
+                fields
+                    .get("date")
+                    .and_then(Value::as_str)
+                    .and_then(syntax::date),
+            )
+            && date < since
+        {
+            LeftBehind::add(&mut tally.left_behind.before_since, kind.name, 1);
+            return Ok(None);
+        }
+        fields.remove("origin");
+        for field in kind.fields {
+            let Some(value) = fields.get_mut(field.name) else {
+                continue;
+            };
+            match self.follow(field.ty, value, selected, files, &mut tally.left_behind)? {
+                Follow::Keep => {}
+                Follow::RemoveField => {
+                    fields.remove(field.name);
+                }
+                Follow::DropRecord => {
+                    LeftBehind::add(
+                        &mut tally.left_behind.references_removed,
+                        HISTORY_OTHER_DOSSIERS,
+                        1,
+                    );
+                    return Ok(None);
+                }
+            }
+        }
+        if kind.name == "agenda_items" {
+            let owner = self
+                .agenda
+                .owners
+                .get(&row.rowid)
+                .cloned()
+                .unwrap_or_default();
+            relink_other_clients(
+                &mut fields,
+                &owner,
+                &selected.row.dossier.id,
+                &self.moving,
+                &mut tally.left_behind,
+            );
+        }
+        tally.edited_after_cut_off += ["edited_at", "updated_at"]
+            .iter()
+            .filter(|f| {
+                fields
+                    .get(**f)
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| self.after_cut_off(t))
+            })
+            .count() as u64;
+        if kind.name == "files" {
+            files.insert(fold(&row.rid));
+            if let (Some(sha), Some(size)) = (
+                fields.get("sha256").and_then(Value::as_str),
+                fields.get("size").and_then(Value::as_u64),
+            ) {
+                self.survey.files.insert(sha.to_owned(), size);
+            }
+        }
+        Ok(Some(crate::canonical::to_string(&Value::Object(fields))))
+    }
+
+    /// Applies the reference rule of a field.
+    fn follow(
+        &mut self,
+        ty: FieldType,
+        value: &mut Value,
+        selected: &Selected,
+        files: &HashSet<String>,
+        left: &mut LeftBehind,
+    ) -> Result<Follow> {
+        match ty {
+            FieldType::Teammate => {
+                if let Some(e) = value.as_str() {
+                    self.survey.teammates.insert(e.to_owned());
+                }
+            }
+            FieldType::Teammates => {
+                for e in value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                {
+                    self.survey.teammates.insert(e.to_owned());
+                }
+            }
+            FieldType::FileIds => {
+                if let Some(ids) = value.as_array_mut() {
+                    let before = ids.len();
+                    ids.retain(|id| id.as_str().is_some_and(|id| files.contains(&fold(id))));
+                    LeftBehind::add(
+                        &mut left.references_removed,
+                        REPORT_ATTACHMENTS,
+                        (before - ids.len()) as u64,
+                    );
+                }
+            }
+            FieldType::AgendaItem => {
+                let moves = value
+                    .as_str()
+                    .is_some_and(|id| self.agenda.placed.contains_key(&fold(id)));
+                if !moves {
+                    LeftBehind::add(&mut left.references_removed, TIME_ENTRY_AGENDA_ITEMS, 1);
+                    return Ok(Follow::RemoveField);
+                }
+            }
+            FieldType::Subject if !self.subject_stays_inside(value, selected)? => {
+                return Ok(Follow::DropRecord);
+            }
+            _ => {}
+        }
+        Ok(Follow::Keep)
+    }
+
+    /// Whether a history subject names this dossier's record (or a deleted
+    /// one, which is kept: that is the point of history).
+    fn subject_stays_inside(&self, value: &Value, selected: &Selected) -> Result<bool> {
+        let Some((kind, id)) = value.as_str().and_then(|s| s.split_once(':')) else {
+            return Ok(true);
+        };
+        // A moving agenda item is this client's when it concerns them,
+        // whichever dossier it ends up stored under.
+        if let Some(concerns) = self.agenda.concerns.get(&fold(id))
+            && kind == "agenda_items"
+        {
+            return Ok(concerns.contains(&fold(&selected.row.dossier.id)));
+        }
+        Ok(match self.store.record_dossier(self.account, kind, id)? {
+            None => true,
+            Some(dossier) => dossier == selected.row.id,
+        })
+    }
+
+    fn after_cut_off(&self, timestamp: &str) -> bool {
+        syntax::timestamp(timestamp)
+            .and_then(|t| i64::try_from(t.as_nanosecond()).ok())
+            .is_some_and(|ns| ns > self.cut_off_ns)
+    }
+}
+
+/// The dossiers an agenda item concerns: the one it is stored under and
+/// those in `other_clients`.
+fn concerned(owner: &str, fields: &Map<String, Value>) -> Vec<String> {
+    let mut all = vec![owner.to_owned()];
+    all.extend(
+        fields
+            .get("other_clients")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned),
+    );
+    all
+}
+
+/// `other_clients` in the archive: the other moving dossiers the item
+/// concerns; every other client is removed (data minimisation) and counted.
+fn relink_other_clients(
+    fields: &mut Map<String, Value>,
+    owner: &str,
+    placed_under: &str,
+    moving: &HashMap<String, String>,
+    left: &mut LeftBehind,
+) {
+    let others = concerned(owner, fields);
+    let mut kept = BTreeSet::new();
+    let mut removed = 0;
+    for id in others {
+        match moving.get(&fold(&id)) {
+            Some(m) if fold(m) != fold(placed_under) => {
+                kept.insert(m.clone());
+            }
+            Some(_) => {}
+            None => removed += 1,
+        }
+    }
+    LeftBehind::add(&mut left.references_removed, OTHER_CLIENTS, removed);
+    fields.insert(
+        "other_clients".into(),
+        Value::Array(kept.into_iter().map(Value::String).collect()),
+    );
+}
+
+fn parse(row: &RecordRow) -> Result<Map<String, Value>> {
+    match serde_json::from_str(&row.body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(Error::Internal(format!(
+            "stored record {} is not a JSON object",
+            row.rid
+        ))),
+    }
+}

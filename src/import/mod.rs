@@ -1,0 +1,310 @@
+//! Import (process.md step 6): a verified archive into the target account,
+//! in one transaction, while the account is read-only; once per migration
+//! and account; with the stage rules of the plan's test level.
+
+mod checks;
+mod ids;
+pub mod sink;
+
+use crate::archive::manifest::Manifest;
+use crate::archive::reader::Caps;
+use crate::archive::source::ArchiveSource;
+use crate::digest::HashingReader;
+use crate::error::{Error, Result};
+use crate::model::kinds::DataType;
+use crate::plan::{Plan, TestLevel};
+use crate::problem::Problem;
+use crate::store::audit::{AuditEvent, Outcome};
+use crate::store::journal::Stage;
+use crate::store::{AccountRow, Store};
+use serde::Serialize;
+use sink::{ImportSink, TeammateMapping};
+use std::path::Path;
+
+pub struct Options<'a> {
+    pub plan: &'a Plan,
+    pub archive: &'a Path,
+    pub identities: &'a [Box<dyn age::Identity + Send + Sync>],
+    pub caps: Caps,
+    /// The account to import into (default: the plan's target account).
+    pub account: Option<&'a str>,
+    pub dry_run: bool,
+    pub operator: &'a str,
+}
+
+/// What an import wrote (or, dry, would write).
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub account: String,
+    pub stage: Stage,
+    pub migration: String,
+    pub archive_sha256: String,
+    pub rehearsal: bool,
+    pub dry_run: bool,
+    /// source id -> (target id, target group)
+    pub dossiers: Vec<(String, String, String)>,
+    pub records: std::collections::BTreeMap<String, u64>,
+    pub file_bytes: u64,
+    pub teammates: Option<TeammateMapping>,
+    pub groups_created: Vec<String>,
+    pub warnings: Vec<Problem>,
+}
+
+/// Imports the archive; see the module docs. Refusals come back as
+/// `Error::Refused` (exit 4), problems as `Error::Invalid` (exit 3).
+pub fn import(store: &mut Store, opts: &Options) -> Result<Summary> {
+    let plan = opts.plan;
+    let archive_sha256 = sha256_file(opts.archive)?;
+    let verified = crate::verify::verify(opts.archive, plan, opts.identities, opts.caps)?;
+    if verified.failed() {
+        return Err(Error::Invalid(verified.problems));
+    }
+    let (Some(manifest), Some(mut reader)) = (verified.manifest, verified.reader) else {
+        return Err(Error::Internal("verify passed without a manifest".into()));
+    };
+    let slug = opts.account.unwrap_or(&plan.target.account);
+    let stage = stage_of(plan, slug)?;
+    let account = store.require_account(slug)?;
+    if let Some(done) = store.imported(account.id, &plan.id)? {
+        return Err(Error::Refused(Problem::error(
+            "already-imported",
+            format!(
+                "migration {} was already imported into `{slug}` at {} (archive {}); a migration is imported once (roll it back first to redo it)",
+                plan.id,
+                done.committed_at.as_deref().unwrap_or("?"),
+                done.archive_sha256
+            ),
+        )));
+    }
+    stage_rules(store, plan, stage, &manifest, &archive_sha256)?;
+    if let Some(holder) = &account.read_only
+        && holder != &plan.id
+    {
+        return Err(crate::store::journal::read_only_refusal(slug, holder));
+    }
+    let create_groups = plan.test_level == TestLevel::TestGroup;
+    let source_config = source_config(&mut reader, plan)?;
+    let problems = checks::target_checks(
+        store,
+        plan,
+        &account,
+        &manifest,
+        &source_config,
+        create_groups,
+    )?;
+    if crate::problem::any_error(&problems) {
+        return Err(Error::Invalid(problems));
+    }
+    let mut summary = Summary {
+        account: slug.to_owned(),
+        stage,
+        migration: plan.id.clone(),
+        archive_sha256: archive_sha256.clone(),
+        rehearsal: manifest.rehearsal,
+        dry_run: opts.dry_run,
+        dossiers: Vec::new(),
+        records: manifest.totals.records.clone(),
+        file_bytes: manifest.totals.file_bytes,
+        teammates: None,
+        groups_created: Vec::new(),
+        warnings: problems,
+    };
+    if opts.dry_run {
+        summary.dossiers = manifest
+            .dossiers
+            .iter()
+            .map(|d| (d.id.clone(), String::new(), d.to_group.clone()))
+            .collect();
+        return Ok(summary);
+    }
+    let journal = store.begin_import(
+        account.id,
+        &plan.id,
+        stage,
+        manifest.rehearsal,
+        &archive_sha256,
+        opts.operator,
+    )?;
+    let written = write(
+        store,
+        plan,
+        &account,
+        &manifest,
+        &mut reader,
+        journal,
+        opts.operator,
+        create_groups,
+        &mut summary,
+    );
+    if let Err(e) = written {
+        // The mark stays: `unlock` clears it once it sees nothing committed.
+        let _ = store.fail_import(journal, &e.to_string());
+        return Err(e);
+    }
+    Ok(summary)
+}
+
+/// The one transaction: records, files, teammates, journal, audit, and the
+/// read-only mark cleared; all of it or none.
+#[allow(clippy::too_many_arguments)]
+fn write(
+    store: &mut Store,
+    plan: &Plan,
+    account: &AccountRow,
+    manifest: &Manifest,
+    reader: &mut crate::archive::reader::ArchiveReader,
+    journal: i64,
+    operator: &str,
+    create_groups: bool,
+    summary: &mut Summary,
+) -> Result<()> {
+    let tx = store.begin()?;
+    let mut sink = ImportSink::new(&tx, account.id, &plan.id, manifest)?;
+    sink.create_groups = create_groups;
+    sink.create_teammates = plan.data.chosen(DataType::Teammates);
+    let listed: Vec<String> = manifest.entries.iter().map(|e| e.path.clone()).collect();
+    let mut source = ArchiveSource::new(reader, &listed);
+    crate::tree::read::read_tree(&mut source, &mut sink)?;
+    summary.teammates = Some(sink.map_teammates()?);
+    summary.dossiers = manifest
+        .dossiers
+        .iter()
+        .map(|d| {
+            let target = sink
+                .dossiers
+                .get(&crate::model::syntax::fold(&d.id))
+                .map(|t| t.0.clone())
+                .unwrap_or_default();
+            (d.id.clone(), target, d.to_group.clone())
+        })
+        .collect();
+    if create_groups {
+        summary.groups_created = plan.target_group_keys();
+    }
+    let written =
+        serde_json::to_string(&sink.written()).map_err(|e| Error::Internal(e.to_string()))?;
+    let manifest_json =
+        serde_json::to_string(manifest).map_err(|e| Error::Internal(e.to_string()))?;
+    tx.commit_import(journal, &manifest_json, &written)?;
+    tx.set_account_read_only(account.id, None)?;
+    for (source, target, _) in &summary.dossiers {
+        let detail = format!(
+            "{} stage, source dossier {source}, archive sha256 {}",
+            summary.stage.as_str(),
+            summary.archive_sha256
+        );
+        tx.audit(&AuditEvent {
+            account: &account.account.slug,
+            action: "import",
+            outcome: Outcome::Success,
+            operator,
+            dossier: Some(target),
+            migration: Some(&plan.id),
+            detail: Some(&detail),
+        })?;
+    }
+    tx.commit()
+}
+
+/// The stage follows from the account: the plan's test account is the test
+/// stage, its target account the live stage.
+pub fn stage_of(plan: &Plan, slug: &str) -> Result<Stage> {
+    if slug == plan.target.account {
+        Ok(Stage::Live)
+    } else if plan.target.test_account.as_deref() == Some(slug) {
+        Ok(Stage::Test)
+    } else {
+        Err(Error::invalid(Problem::error(
+            "account-not-in-plan",
+            format!(
+                "account `{slug}` is neither the plan's target account `{}` nor its test account",
+                plan.target.account
+            ),
+        )))
+    }
+}
+
+/// The test level's rules (process.md, step 6).
+fn stage_rules(
+    store: &Store,
+    plan: &Plan,
+    stage: Stage,
+    manifest: &Manifest,
+    sha: &str,
+) -> Result<()> {
+    let refuse = |code: &'static str, msg: String| Err(Error::Refused(Problem::error(code, msg)));
+    let level = plan.test_level;
+    if manifest.rehearsal && !(level == TestLevel::DressRehearsal && stage == Stage::Test) {
+        return refuse(
+            "rehearsal-archive",
+            "this is a rehearsal archive: it can only be imported into the test account at test level dress-rehearsal".into(),
+        );
+    }
+    if level == TestLevel::DressRehearsal && stage == Stage::Test && !manifest.rehearsal {
+        return refuse(
+            "not-rehearsal-archive",
+            "at test level dress-rehearsal the test account takes a rehearsal archive (`export --rehearsal`)".into(),
+        );
+    }
+    if stage == Stage::Test && level == TestLevel::TestGroup {
+        return Err(Error::invalid(Problem::error(
+            "account-not-in-plan",
+            "test level test-group has no test account: the live import creates test groups"
+                .to_owned(),
+        )));
+    }
+    if stage == Stage::Live && level != TestLevel::TestGroup {
+        let test = plan.target.test_account.as_deref().unwrap_or_default();
+        let signed = match store.account(test)? {
+            Some(a) => store
+                .journal(a.id, &plan.id)?
+                .into_iter()
+                .filter(|e| e.signed_off_at.is_some())
+                .collect(),
+            None => Vec::new(),
+        };
+        let Some(last) = signed.last() else {
+            return refuse(
+                "stage-not-signed-off",
+                format!(
+                    "the test import of migration {} into `{test}` has not been signed off; import, report and sign off the test stage first",
+                    plan.id
+                ),
+            );
+        };
+        if level == TestLevel::TestAccount && signed.iter().all(|e| e.archive_sha256 != sha) {
+            return refuse(
+                "archive-not-tested",
+                format!(
+                    "this archive ({sha}) is not the one tested and signed off in `{test}` ({})",
+                    last.archive_sha256
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The source group's configuration, from the archive's group.json.
+fn source_config(
+    reader: &mut crate::archive::reader::ArchiveReader,
+    plan: &Plan,
+) -> Result<crate::model::Config> {
+    let path = crate::tree::layout::group_json(&plan.source.group);
+    let bytes = reader
+        .read_small(&path, 64 << 20)
+        .map_err(|p| Error::Invalid(vec![p]))?;
+    let group: crate::model::Group = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::invalid(
+            Problem::error("manifest-invalid", format!("{path}: {e}")).path(path.clone()),
+        )
+    })?;
+    Ok(group.config)
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut r = HashingReader::new(std::io::BufReader::with_capacity(1 << 20, file));
+    std::io::copy(&mut r, &mut std::io::sink()).map_err(|e| Error::io(path, e))?;
+    Ok(r.finish().0)
+}

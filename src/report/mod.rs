@@ -1,0 +1,3 @@
+//! The acceptance report (process.md step 7).
+
+pub mod compare;

@@ -1,0 +1,185 @@
+//! Which dossiers the plan moves: the plan's selection resolved against the
+//! source store. Shared by `check`, `export` and `verify`'s plan checks.
+
+use crate::error::Result;
+use crate::model::syntax::fold;
+use crate::plan::{DossierRef, Plan, Selection};
+use crate::problem::Problem;
+use crate::store::{AccountRow, DossierRow, GroupRow, Store};
+use jiff::Timestamp;
+
+/// One dossier that moves, and the target group it goes to.
+#[derive(Debug, Clone)]
+pub struct Selected {
+    pub row: DossierRow,
+    pub to_group: String,
+}
+
+/// The resolved selection.
+#[derive(Debug)]
+pub struct Resolved {
+    pub account: AccountRow,
+    pub group: GroupRow,
+    /// The moving dossiers, by id.
+    pub dossiers: Vec<Selected>,
+    /// With `all = true`: dossiers of the group created after the cut-off,
+    /// which stay behind.
+    pub after_cut_off: Vec<DossierRow>,
+}
+
+/// Resolves the selection. Problems: `account-not-found`, `group-not-found`,
+/// `dossier-not-found`, `dossier-ambiguous`, `dossier-selected-twice`,
+/// `dossier-after-cut-off`. `None` when the source account or group is
+/// missing (nothing else can be said then).
+pub fn resolve(
+    plan: &Plan,
+    store: &Store,
+    cut_off: Timestamp,
+) -> Result<(Option<Resolved>, Vec<Problem>)> {
+    let mut problems = Vec::new();
+    let Some(account) = store.account(&plan.source.account)? else {
+        problems.push(Problem::error(
+            "account-not-found",
+            format!(
+                "source account `{}` is not in store {}",
+                plan.source.account,
+                store.path().display()
+            ),
+        ));
+        return Ok((None, problems));
+    };
+    let Some(group) = store.group(account.id, &plan.source.group)? else {
+        problems.push(Problem::error(
+            "group-not-found",
+            format!(
+                "source group `{}` is not in account `{}`",
+                plan.source.group, plan.source.account
+            ),
+        ));
+        return Ok((None, problems));
+    };
+    let all = store.dossiers(group.id)?;
+    let after = |row: &DossierRow| {
+        crate::model::syntax::timestamp(&row.dossier.created_at).is_some_and(|t| t > cut_off)
+    };
+    let mut resolved = Resolved {
+        account,
+        group,
+        dossiers: Vec::new(),
+        after_cut_off: Vec::new(),
+    };
+    match &plan.dossiers {
+        Selection::All { to_group } => {
+            for row in all {
+                if after(&row) {
+                    resolved.after_cut_off.push(row);
+                } else {
+                    resolved.dossiers.push(Selected {
+                        row,
+                        to_group: to_group.clone(),
+                    });
+                }
+            }
+        }
+        Selection::Select(entries) => {
+            for entry in entries {
+                let Some(row) = find(
+                    &all,
+                    &entry.by,
+                    entry.line,
+                    &plan.source.group,
+                    &mut problems,
+                ) else {
+                    continue;
+                };
+                let id = &row.dossier.id;
+                if resolved.dossiers.iter().any(|s| s.row.id == row.id) {
+                    problems.push(
+                        Problem::error(
+                            "dossier-selected-twice",
+                            format!(
+                                "plan line {}: dossier {id} ({}) is already selected",
+                                entry.line, row.dossier.name
+                            ),
+                        )
+                        .dossier(id.clone()),
+                    );
+                } else if after(row) {
+                    problems.push(
+                        Problem::error(
+                            "dossier-after-cut-off",
+                            format!(
+                                "plan line {}: dossier {id} was created at {}, after the cut-off {}: it cannot move; take it out of the plan or move the cut-off",
+                                entry.line, row.dossier.created_at, plan.cut_off
+                            ),
+                        )
+                        .dossier(id.clone()),
+                    );
+                } else {
+                    resolved.dossiers.push(Selected {
+                        row: row.clone(),
+                        to_group: entry.to_group.clone(),
+                    });
+                }
+            }
+            resolved
+                .dossiers
+                .sort_by(|a, b| a.row.dossier.id.cmp(&b.row.dossier.id));
+        }
+    }
+    Ok((Some(resolved), problems))
+}
+
+fn find<'a>(
+    all: &'a [DossierRow],
+    by: &DossierRef,
+    line: usize,
+    group: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<&'a DossierRow> {
+    let (matches, what): (Vec<&DossierRow>, String) = match by {
+        DossierRef::Id(id) => (
+            all.iter()
+                .filter(|r| fold(&r.dossier.id) == fold(id))
+                .collect(),
+            format!("id `{id}`"),
+        ),
+        DossierRef::Name(name) => (
+            all.iter().filter(|r| r.dossier.name == *name).collect(),
+            format!("name `{name}`"),
+        ),
+    };
+    match matches.as_slice() {
+        [one] => Some(one),
+        [] => {
+            problems.push(Problem::error(
+                "dossier-not-found",
+                format!("plan line {line}: no dossier with {what} in source group `{group}`"),
+            ));
+            None
+        }
+        several => {
+            let candidates: Vec<String> = several
+                .iter()
+                .map(|r| {
+                    let born = r
+                        .dossier
+                        .birth_date
+                        .as_deref()
+                        .map(|b| format!(", born {b}"))
+                        .unwrap_or_default();
+                    format!("{} ({}{born})", r.dossier.id, r.dossier.name)
+                })
+                .collect();
+            problems.push(Problem::error(
+                "dossier-ambiguous",
+                format!(
+                    "plan line {line}: {what} matches {} dossiers: {}; select by id instead",
+                    several.len(),
+                    candidates.join(", ")
+                ),
+            ));
+            None
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! A handover set up in a temp folder: keys from `keygen`, the source
+//! fixture in `source.db`, the target and test accounts in `target.db`,
+//! and plans written from a [`PlanSpec`].
+
+use super::{fixtures, run};
+use std::path::{Path, PathBuf};
+
+pub const OPERATOR: &str = "Test Operator <operator@noord.example>";
+pub const CUT_OFF: &str = "2026-11-20T17:00:00+01:00";
+
+pub struct Handover {
+    pub tmp: tempfile::TempDir,
+    pub recipient: String,
+    pub signer: String,
+}
+
+/// Which dossiers a plan moves.
+#[derive(Clone)]
+pub enum Sel {
+    All(&'static str),
+    /// (`id = "…"` or `name = "…"` as written, target group)
+    Select(Vec<(String, &'static str)>),
+}
+
+/// A plan's variable parts; `Default` is the fixture's main plan at level B.
+#[derive(Clone)]
+pub struct PlanSpec {
+    pub id: &'static str,
+    pub cut_off: String,
+    pub level: &'static str,
+    pub test_account: Option<&'static str>,
+    pub selection: Sel,
+    /// `[data]` lines, e.g. `("daily_reports", "{ since = \"2025-01-01\" }")`.
+    pub data: Vec<(&'static str, String)>,
+    pub source_group: &'static str,
+}
+
+pub fn all_data() -> Vec<(&'static str, String)> {
+    let mut d = vec![("daily_reports", "{ since = \"2025-01-01\" }".to_owned())];
+    for k in [
+        "plan_items",
+        "agenda",
+        "files",
+        "time_registration",
+        "vecozo",
+        "member_access",
+        "history",
+        "other",
+    ] {
+        d.push((k, "true".to_owned()));
+    }
+    d.push(("teammates", "false".to_owned()));
+    d
+}
+
+impl Default for PlanSpec {
+    fn default() -> Self {
+        PlanSpec {
+            id: "noord-naar-oost-2026-11",
+            cut_off: CUT_OFF.to_owned(),
+            level: "test-account",
+            test_account: Some("zorggroep-oost-test"),
+            selection: Sel::All("wonen-oost"),
+            data: all_data(),
+            source_group: "wonen-noord",
+        }
+    }
+}
+
+impl PlanSpec {
+    /// The moving selection that passes every check: leaves out d-0011
+    /// (created after the cut-off) and d-0005 (member limit).
+    pub fn passing() -> Self {
+        let ids = [
+            "d-0001", "d-0002", "d-0003", "d-0004", "d-0006", "d-0007", "d-0008", "d-0009",
+            "d-0010",
+        ];
+        PlanSpec {
+            selection: Sel::Select(
+                ids.iter()
+                    .map(|i| (format!("id = \"{i}\""), "wonen-oost"))
+                    .collect(),
+            ),
+            ..PlanSpec::default()
+        }
+    }
+
+    pub fn with_data(mut self, key: &'static str, value: &str) -> Self {
+        self.data.retain(|(k, _)| *k != key);
+        self.data.push((key, value.to_owned()));
+        self
+    }
+}
+
+impl Handover {
+    /// Keys, and the fixtures loaded into `source.db` and `target.db`.
+    pub fn new() -> Self {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        let (code, _, err) = run(dir, &["keygen", "--out", "keys"]);
+        assert_eq!(code, 0, "keygen: {err}");
+        let read = |f: &str| {
+            std::fs::read_to_string(dir.join("keys").join(f))
+                .expect("key file")
+                .trim()
+                .to_owned()
+        };
+        let recipient = read("recipient.txt");
+        let signer = read("signing.pub")
+            .lines()
+            .last()
+            .expect("key line")
+            .to_owned();
+        let f = fixtures();
+        for (name, db) in [
+            ("source", "source.db"),
+            ("target", "target.db"),
+            ("test-account", "target.db"),
+        ] {
+            let tree = f.join(name).display().to_string();
+            let (code, _, err) = run(dir, &["account", "load", &tree, "--store", db]);
+            assert_eq!(code, 0, "load {name}: {err}");
+        }
+        Handover {
+            tmp,
+            recipient,
+            signer,
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir().join(rel)
+    }
+
+    /// Writes the plan to `file` and returns its name.
+    pub fn plan(&self, file: &str, spec: &PlanSpec) -> String {
+        let mut t = format!(
+            "id = \"{}\"\ncut_off = \"{}\"\ntest_level = \"{}\"\n\n",
+            spec.id, spec.cut_off, spec.level
+        );
+        t += &format!(
+            "[source]\naccount = \"zorggroep-noord\"\ngroup = \"{}\"\n\n",
+            spec.source_group
+        );
+        t += "[target]\naccount = \"zorggroep-oost\"\n";
+        if let Some(test) = spec.test_account {
+            t += &format!("test_account = \"{test}\"\n");
+        }
+        match &spec.selection {
+            Sel::All(to) => t += &format!("\n[dossiers]\nall = true\nto_group = \"{to}\"\n"),
+            Sel::Select(entries) => {
+                for (by, to) in entries {
+                    t += &format!("\n[[dossiers.select]]\n{by}\nto_group = \"{to}\"\n");
+                }
+            }
+        }
+        t += "\n[data]\n";
+        for (k, v) in &spec.data {
+            t += &format!("{k} = {v}\n");
+        }
+        t += "\n[consent.source_owner]\nname = \"A. Jansen\"\nemail = \"a.jansen@noord.example\"\ngiven_on = \"2026-11-20\"\nreference = \"e-mail of 2026-11-20\"\n";
+        t += "\n[consent.target_owner]\nname = \"B. Bakker\"\nemail = \"b.bakker@oost.example\"\ngiven_on = \"2026-11-21\"\nreference = \"e-mail of 2026-11-21\"\n";
+        t += &format!(
+            "\n[handover]\nrecipients = [\"{}\"]\nsigner = \"{}\"\n",
+            self.recipient, self.signer
+        );
+        std::fs::write(self.path(file), t).expect("plan written");
+        file.to_owned()
+    }
+
+    /// Runs the binary with the operator set.
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = super::bin()
+            .current_dir(self.dir())
+            .env("DOSSIER_TRANSFER_OPERATOR", OPERATOR)
+            .args(args)
+            .output()
+            .expect("binary runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Like [`Handover::run`] with `--json`, parsed.
+    pub fn json(&self, args: &[&str]) -> (i32, serde_json::Value) {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let (code, stdout, stderr) = self.run(&all);
+        let doc = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("no JSON ({e}): {stdout}\n{stderr}"));
+        (code, doc)
+    }
+
+    /// Exports with `plan` to `out`; asserts success.
+    pub fn export(&self, plan: &str, out: &str, extra: &[&str]) -> serde_json::Value {
+        let mut args = vec![
+            "export",
+            "--plan",
+            plan,
+            "--store",
+            "source.db",
+            "--signing-key",
+            "keys/signing.key",
+            "--out",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        let (code, doc) = self.json(&args);
+        assert_eq!(code, 0, "export: {doc:#}");
+        doc
+    }
+
+    /// Decrypts an archive with the test identity (through the library).
+    pub fn plaintext(&self, archive: &str) -> Vec<u8> {
+        use std::io::Read;
+        let ids = dossier_transfer::keys::load_identities(&self.path("keys/identity.txt"))
+            .expect("identity");
+        let file = std::fs::File::open(self.path(archive)).expect("archive");
+        let d = age::Decryptor::new_buffered(std::io::BufReader::new(file)).expect("age header");
+        let mut r = d
+            .decrypt(ids.iter().map(|i| i.as_ref() as &dyn age::Identity))
+            .expect("decrypts");
+        let mut out = Vec::new();
+        r.read_to_end(&mut out).expect("plaintext");
+        out
+    }
+
+    /// An entry of an archive's ZIP, as text.
+    pub fn entry(&self, archive: &str, name: &str) -> String {
+        use std::io::Read;
+        let zip = self.plaintext(archive);
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("zip");
+        let mut s = String::new();
+        z.by_name(name)
+            .unwrap_or_else(|_| panic!("{name} in the archive"))
+            .read_to_string(&mut s)
+            .expect("text");
+        s
+    }
+
+    /// Entry names of an archive.
+    pub fn names(&self, archive: &str) -> Vec<String> {
+        let zip = self.plaintext(archive);
+        let z = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("zip");
+        z.file_names()
+            .filter_map(|n| n.ok().map(|c| c.into_owned()))
+            .collect()
+    }
+
+    /// The manifest of an archive.
+    pub fn manifest(&self, archive: &str) -> serde_json::Value {
+        serde_json::from_str(&self.entry(archive, "manifest.json")).expect("manifest JSON")
+    }
+}
