@@ -1,0 +1,420 @@
+//! `import`, `sign-off`, `rollback` and `unlock` on the real binary: every
+//! test level end to end, every refusal, all-or-nothing.
+
+mod common;
+
+use common::handover::{Handover, PlanSpec, Sel};
+use common::*;
+use serde_json::Value;
+
+const TEST: &str = "zorggroep-oost-test";
+const LIVE: &str = "zorggroep-oost";
+
+impl Handover {
+    fn align(&self, plan: &str) {
+        let (code, doc) = self.json(&["align", "--plan", plan, "--source-store", "source.db", "--target-store", "target.db"]);
+        assert_eq!(code, 0, "align: {doc:#}");
+    }
+
+    fn import(&self, archive: &str, plan: &str, account: &str, extra: &[&str]) -> (i32, Value) {
+        let mut args = vec!["import", archive, "--plan", plan, "--identity", "keys/identity.txt", "--store", "target.db", "--account", account];
+        args.extend_from_slice(extra);
+        self.json(&args)
+    }
+
+    fn step(&self, cmd: &str, plan: &str, account: &str, extra: &[&str]) -> (i32, Value) {
+        let mut args = vec![cmd, "--plan", plan, "--store", "target.db", "--account", account];
+        args.extend_from_slice(extra);
+        self.json(&args)
+    }
+
+    fn sign_off(&self, plan: &str, account: &str) -> (i32, Value) {
+        self.step("sign-off", plan, account, &["--by", "C. Manager <c.manager@oost.example>"])
+    }
+
+    fn dump(&self, account: &str, out: &str) {
+        let (code, _, err) = self.run(&["account", "dump", "--account", account, "--store", "target.db", "--out", out]);
+        assert_eq!(code, 0, "{err}");
+    }
+
+    fn integrity(&self) -> String {
+        let store = dossier_transfer::store::Store::open(&self.path("target.db"), false).unwrap();
+        store.integrity_check().unwrap()
+    }
+}
+
+fn refused(result: (i32, Value), code: &str) {
+    let (exit, doc) = result;
+    assert_eq!(exit, 4, "{doc:#}");
+    assert_eq!(codes(&doc), [code], "{doc:#}");
+}
+
+fn ok(result: (i32, Value)) -> Value {
+    let (exit, doc) = result;
+    assert_eq!(exit, 0, "{doc:#}");
+    doc
+}
+
+/// Level B: test account, sign-off, then live with the same archive.
+#[test]
+fn test_account_then_live() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    refused(h.import("x.zip.age", &plan, LIVE, &[]), "stage-not-signed-off");
+    refused(h.sign_off(&plan, TEST), "not-imported");
+    let doc = ok(h.import("x.zip.age", &plan, TEST, &[]));
+    assert_eq!(doc["summary"]["stage"], "test");
+    assert_eq!(doc["summary"]["dossiers"].as_array().unwrap().len(), 9);
+    refused(h.import("x.zip.age", &plan, TEST, &[]), "already-imported");
+    refused(h.import("x.zip.age", &plan, LIVE, &[]), "stage-not-signed-off");
+    ok(h.sign_off(&plan, TEST));
+    refused(h.sign_off(&plan, TEST), "already-signed-off");
+    // Another archive of the same migration was not the one tested.
+    h.export(&plan, "y.zip.age", &[]);
+    refused(h.import("y.zip.age", &plan, LIVE, &[]), "archive-not-tested");
+    let doc = ok(h.import("x.zip.age", &plan, LIVE, &[]));
+    assert_eq!(doc["summary"]["stage"], "live");
+    // Once per migration id and account, even with a fresh export.
+    refused(h.import("x.zip.age", &plan, LIVE, &[]), "already-imported");
+    refused(h.import("y.zip.age", &plan, LIVE, &[]), "already-imported");
+    ok(h.sign_off(&plan, LIVE));
+    refused(h.step("rollback", &plan, LIVE, &[]), "already-signed-off");
+    // The test copy may go once the live stage is signed off.
+    ok(h.step("rollback", &plan, TEST, &[]));
+    assert_eq!(h.integrity(), "ok");
+}
+
+/// Level A: the live import creates the test groups; rollback deletes them.
+#[test]
+fn test_group_with_rollback_and_reimport() {
+    let h = Handover::new();
+    let ids = ["d-0001", "d-0002", "d-0003", "d-0004", "d-0006", "d-0007", "d-0008", "d-0009", "d-0010"];
+    let spec = PlanSpec {
+        level: "test-group",
+        test_account: None,
+        selection: Sel::Select(ids.iter().map(|i| (format!("id = \"{i}\""), "wonen-oost-test")).collect()),
+        ..PlanSpec::default()
+    };
+    let plan = h.plan("plan.toml", &spec);
+    h.export(&plan, "x.zip.age", &[]);
+    h.dump(LIVE, "before");
+    let (code, doc) = h.import("x.zip.age", &plan, TEST, &[]);
+    assert_eq!(code, 3, "{doc:#}");
+    assert_eq!(codes(&doc), ["account-not-in-plan"]);
+    let doc = ok(h.import("x.zip.age", &plan, LIVE, &[]));
+    assert_eq!(doc["summary"]["groups_created"], serde_json::json!(["wonen-oost-test"]));
+    let (_, list) = h.json(&["account", "list", "--store", "target.db"]);
+    let live = list["summary"]["accounts"].as_array().unwrap().iter().find(|a| a["slug"] == LIVE).unwrap().clone();
+    assert!(live["groups"].as_array().unwrap().iter().any(|g| g["key"] == "wonen-oost-test" && g["dossiers"] == 9));
+    // A second import while the group exists is refused.
+    refused(h.import("x.zip.age", &plan, LIVE, &[]), "already-imported");
+    let doc = ok(h.step("rollback", &plan, LIVE, &[]));
+    assert_eq!(doc["summary"]["groups"], 1);
+    h.dump(LIVE, "after");
+    assert_same_tree(&h.path("before"), &h.path("after"));
+    ok(h.import("x.zip.age", &plan, LIVE, &[]));
+}
+
+/// Level C: a rehearsal archive into the test account, then a real export live.
+#[test]
+fn dress_rehearsal_then_live() {
+    let h = Handover::new();
+    let spec = PlanSpec { level: "dress-rehearsal", ..PlanSpec::passing() };
+    let plan = h.plan("plan.toml", &spec);
+    h.align(&plan);
+    h.export(&plan, "rehearsal.zip.age", &["--rehearsal"]);
+    h.export(&plan, "real.zip.age", &[]);
+    refused(h.import("real.zip.age", &plan, TEST, &[]), "not-rehearsal-archive");
+    refused(h.import("rehearsal.zip.age", &plan, LIVE, &[]), "rehearsal-archive");
+    refused(h.import("real.zip.age", &plan, LIVE, &[]), "stage-not-signed-off");
+    ok(h.import("rehearsal.zip.age", &plan, TEST, &[]));
+    ok(h.sign_off(&plan, TEST));
+    refused(h.import("rehearsal.zip.age", &plan, LIVE, &[]), "rehearsal-archive");
+    ok(h.import("real.zip.age", &plan, LIVE, &[]));
+}
+
+#[test]
+fn an_account_outside_the_plan_is_refused() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.export(&plan, "x.zip.age", &[]);
+    let (code, doc) = h.import("x.zip.age", &plan, "zorggroep-noord", &[]);
+    assert_eq!(code, 3);
+    assert_eq!(codes(&doc), ["account-not-in-plan"]);
+}
+
+#[test]
+fn an_archive_that_fails_verify_is_refused() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.export(&plan, "x.zip.age", &[]);
+    let mut bytes = std::fs::read(h.path("x.zip.age")).unwrap();
+    let n = bytes.len();
+    bytes[n - 100] ^= 1;
+    std::fs::write(h.path("x.zip.age"), bytes).unwrap();
+    let (code, doc) = h.import("x.zip.age", &plan, TEST, &[]);
+    assert_eq!(code, 3);
+    assert_eq!(codes(&doc), ["archive-corrupt"]);
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    let before = std::fs::read(h.path("target.db")).unwrap();
+    let doc = ok(h.import("x.zip.age", &plan, TEST, &["--dry-run"]));
+    assert_eq!(doc["summary"]["dry_run"], true);
+    assert_eq!(doc["summary"]["dossiers"].as_array().unwrap().len(), 9);
+    assert_eq!(std::fs::read(h.path("target.db")).unwrap(), before);
+}
+
+#[test]
+fn references_ids_teammates_and_files_on_the_target() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    let doc = ok(h.import("x.zip.age", &plan, TEST, &[]));
+    let s = &doc["summary"];
+    // Unmapped teammates are kept as attributions, including a former
+    // colleague who is in no teammates list.
+    let unmapped: Vec<&str> = s["teammates"]["unmapped"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(unmapped.contains(&"k.visser@noord.example"), "{unmapped:?}");
+    assert!(s["teammates"]["created"].as_array().unwrap().is_empty());
+    h.dump(TEST, "test");
+    let dossier = |id: &str| h.path(&format!("test/groups/wonen-oost/dossiers/{id}"));
+    // The test account had no dossiers: every id is kept; origins name the source.
+    let d2: Value = serde_json::from_str(&std::fs::read_to_string(dossier("d-0002").join("dossier.json")).unwrap()).unwrap();
+    assert_eq!(d2["origin"], serde_json::json!({"migration": "noord-naar-oost-2026-11", "id": "d-0002"}));
+    // The shared agenda item is stored once and re-linked to the other client.
+    let agenda = std::fs::read_to_string(dossier("d-0002").join("agenda_items.jsonl")).unwrap();
+    let ag4: Value = agenda.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).find(|v| v["id"] == "ag-0004").unwrap();
+    assert_eq!(ag4["other_clients"], serde_json::json!(["d-0006"]));
+    // Now live, where d-0001..d-0003 and some record ids are taken.
+    ok(h.sign_off(&plan, TEST));
+    ok(h.import("x.zip.age", &plan, LIVE, &[]));
+    h.dump(LIVE, "live");
+    let live_dossiers: Vec<String> = std::fs::read_dir(h.path("live/groups/wonen-oost/dossiers"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let moved_d2 = live_dossiers.iter().find(|d| d.starts_with("d-0002.")).expect("d-0002 got a new id on the live account");
+    let moved_d6 = "d-0006";
+    let agenda = std::fs::read_to_string(h.path(&format!("live/groups/wonen-oost/dossiers/{moved_d2}/agenda_items.jsonl"))).unwrap();
+    let ag4: Value = agenda.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).find(|v| v["origin"]["id"] == "ag-0004").unwrap();
+    assert_eq!(ag4["other_clients"], serde_json::json!([moved_d6]));
+    // A report's attachment follows its file's new id.
+    let report_with_files = std::fs::read_to_string(h.path(&format!("live/groups/wonen-oost/dossiers/{moved_d2}/daily_reports.jsonl"))).unwrap();
+    for line in report_with_files.lines() {
+        let r: Value = serde_json::from_str(line).unwrap();
+        for f in r["file_ids"].as_array().unwrap() {
+            let files = std::fs::read_to_string(h.path(&format!("live/groups/wonen-oost/dossiers/{moved_d2}/files.jsonl"))).unwrap();
+            assert!(files.contains(&format!("\"id\":{f}")), "{f} is not a file of the dossier");
+        }
+    }
+    // The same contents in two accounts of one store are stored once.
+    let store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
+    let distinct: std::collections::BTreeSet<String> = std::fs::read_dir(h.path("live/files"))
+        .unwrap()
+        .chain(std::fs::read_dir(h.path("test/files")).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(store.blob_count().unwrap(), distinct.len() as u64);
+}
+
+#[test]
+fn teammates_chosen_are_created_inactive() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing().with_data("teammates", "true"));
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    let doc = ok(h.import("x.zip.age", &plan, TEST, &[]));
+    let created: Vec<&str> = doc["summary"]["teammates"]["created"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(created.contains(&"k.visser@noord.example"));
+    h.dump(TEST, "test");
+    let teammates: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(h.path("test/teammates.json")).unwrap()).unwrap();
+    let visser = teammates.iter().find(|t| t["email"] == "k.visser@noord.example").unwrap();
+    assert_eq!(visser["status"], "inactive");
+    assert_eq!(visser["role"], "teamgenoot");
+    assert_eq!(visser["groups"], serde_json::json!([]));
+    // Rolled back, the created teammates go too.
+    h.dump(TEST, "x");
+    ok(h.step("rollback", &plan, TEST, &[]));
+    h.dump(TEST, "after");
+    let teammates: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(h.path("after/teammates.json")).unwrap()).unwrap();
+    assert!(teammates.iter().all(|t| t["email"] != "k.visser@noord.example"));
+}
+
+#[test]
+fn rollback_restores_the_account_byte_for_byte() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    h.dump(LIVE, "before");
+    // Live at level A would need no sign-off; here test then live.
+    ok(h.import("x.zip.age", &plan, TEST, &[]));
+    ok(h.sign_off(&plan, TEST));
+    ok(h.import("x.zip.age", &plan, LIVE, &[]));
+    ok(h.step("rollback", &plan, LIVE, &[]));
+    h.dump(LIVE, "after");
+    assert_same_tree(&h.path("before"), &h.path("after"));
+    refused(h.step("rollback", &plan, LIVE, &[]), "not-imported");
+    // After a rollback the migration may be imported again.
+    ok(h.import("x.zip.age", &plan, LIVE, &[]));
+    let (code, audit) = h.json(&["account", "audit", "--account", LIVE, "--store", "target.db", "--verify"]);
+    assert_eq!(code, 0);
+    let actions: Vec<&str> = audit["summary"]["lines"].as_array().unwrap().iter().map(|l| l["action"].as_str().unwrap()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "import").count(), 18);
+    assert_eq!(actions.iter().filter(|a| **a == "rollback").count(), 9);
+}
+
+#[test]
+fn rollback_after_others_added_records_is_refused() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    ok(h.import("x.zip.age", &plan, TEST, &[]));
+    let conn = rusqlite::Connection::open(h.path("target.db")).unwrap();
+    conn.execute(
+        "INSERT INTO records (account_id, dossier_id, kind, rid, rid_fold, created_at, created_ns, body)
+         SELECT account_id, dossier_id, kind, 'dr-new', 'dr-new', created_at, created_ns, body FROM records
+         WHERE kind = 'daily_reports' AND origin_migration IS NOT NULL LIMIT 1",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    refused(h.step("rollback", &plan, TEST, &[]), "changed-after-import");
+}
+
+#[test]
+fn a_write_while_an_import_holds_the_account_is_refused() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    // Another migration holds the test account (a failed import's mark).
+    {
+        let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
+        let account = store.require_account(TEST).unwrap();
+        store
+            .begin_import(account.id, "een-andere-migratie", dossier_transfer::store::journal::Stage::Test, false, "0", "X <x@y.example>")
+            .unwrap();
+    }
+    let before = std::fs::read(h.path("target.db")).unwrap();
+    refused(h.import("x.zip.age", &plan, TEST, &[]), "account-read-only");
+    assert_eq!(std::fs::read(h.path("target.db")).unwrap(), before);
+    let (_, list) = h.json(&["account", "list", "--store", "target.db"]);
+    let test = list["summary"]["accounts"].as_array().unwrap().iter().find(|a| a["slug"] == TEST).unwrap().clone();
+    assert_eq!(test["read_only"], "een-andere-migratie");
+}
+
+#[test]
+fn a_store_locked_by_another_writer_is_store_busy() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    let conn = rusqlite::Connection::open(h.path("target.db")).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    refused(h.import("x.zip.age", &plan, TEST, &[]), "store-busy");
+    conn.execute_batch("ROLLBACK").unwrap();
+    drop(conn);
+    let (_, list) = h.json(&["account", "list", "--store", "target.db"]);
+    let test = list["summary"]["accounts"].as_array().unwrap().iter().find(|a| a["slug"] == TEST).unwrap().clone();
+    assert_eq!(test["read_only"], Value::Null, "nothing half-done");
+    ok(h.import("x.zip.age", &plan, TEST, &[]));
+}
+
+#[test]
+fn unlock_clears_a_failed_imports_mark_only() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    {
+        let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
+        let account = store.require_account(TEST).unwrap();
+        let j = store
+            .begin_import(account.id, "noord-naar-oost-2026-11", dossier_transfer::store::journal::Stage::Test, false, "0", "X <x@y.example>")
+            .unwrap();
+        store.fail_import(j, "simulated crash").unwrap();
+    }
+    let doc = ok(h.step("unlock", &plan, TEST, &[]));
+    assert_eq!(doc["summary"]["account"], true);
+    ok(h.import("x.zip.age", &plan, TEST, &[]));
+    // With the migration committed, a mark of it cannot be cleared.
+    {
+        let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
+        let account = store.require_account(TEST).unwrap();
+        let tx = store.begin().unwrap();
+        tx.set_account_read_only(account.id, Some("noord-naar-oost-2026-11")).unwrap();
+        tx.commit().unwrap();
+    }
+    refused(h.step("unlock", &plan, TEST, &[]), "unlock-refused");
+    // The export's lock on the source group is this migration's too.
+    let (code, doc) = h.json(&["unlock", "--plan", &plan, "--store", "source.db", "--account", "zorggroep-noord"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"]["groups"], serde_json::json!(["wonen-noord"]));
+}
+
+#[test]
+fn a_killed_import_leaves_the_target_as_it_was() {
+    let h = Handover::new();
+    let dir = h.dir();
+    let generate = ["account", "generate", "--account", "groot", "--store", "big.db", "--dossiers", "200", "--reports", "200", "--file-size", "1000"];
+    assert_eq!(run(dir, &generate).0, 0);
+    let spec = PlanSpec { level: "dress-rehearsal", selection: Sel::All("groep-1"), source_group: "groep-1", ..PlanSpec::default() };
+    let text = std::fs::read_to_string(h.path(&h.plan("big.toml", &spec))).unwrap().replace("zorggroep-noord", "groot");
+    std::fs::write(h.path("big.toml"), text).unwrap();
+    let args = ["export", "--plan", "big.toml", "--store", "big.db", "--signing-key", "keys/signing.key", "--out", "big.zip.age", "--rehearsal"];
+    let (code, _, err) = h.run(&args);
+    assert_eq!(code, 0, "{err}");
+    // The target: a test account with the same configuration (generated).
+    let tgt = ["account", "generate", "--account", TEST, "--store", "kill.db", "--dossiers", "1", "--reports", "1", "--groups", "1"];
+    assert_eq!(run(dir, &tgt).0, 0);
+    let dump = |out: &str| assert_eq!(run(dir, &["account", "dump", "--account", TEST, "--store", "kill.db", "--out", out]).0, 0);
+    dump("before");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dossier-transfer"))
+        .current_dir(dir)
+        .env("DOSSIER_TRANSFER_OPERATOR", common::handover::OPERATOR)
+        .args(["import", "big.zip.age", "--plan", "big.toml", "--identity", "keys/identity.txt", "--store", "kill.db", "--account", TEST, "--quiet"])
+        .spawn()
+        .unwrap();
+    // Wait until the import has taken its mark (it then writes for a while).
+    let started = std::time::Instant::now();
+    loop {
+        let conn = rusqlite::Connection::open(h.path("kill.db")).unwrap();
+        let marked: Option<String> = conn
+            .query_row("SELECT read_only_migration FROM accounts WHERE slug = ?1", [TEST], |r| r.get(0))
+            .unwrap_or(None);
+        if marked.is_some() || started.elapsed().as_secs() > 60 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    unsafe_kill(&mut child);
+    let store = dossier_transfer::store::Store::open(&h.path("kill.db"), false).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    // Killed mid-import: the mark stays, nothing of the migration is there.
+    let account = store.require_account(TEST).unwrap();
+    assert_eq!(account.read_only.as_deref(), Some("noord-naar-oost-2026-11"), "the import finished before the kill");
+    assert!(store.imported(account.id, "noord-naar-oost-2026-11").unwrap().is_none());
+    drop(store);
+    dump("after");
+    assert_same_tree(&h.path("before"), &h.path("after"));
+    let (code, _, err) = h.run(&["unlock", "--plan", "big.toml", "--store", "kill.db", "--account", TEST]);
+    assert_eq!(code, 0, "{err}");
+}
+
+fn unsafe_kill(child: &mut std::process::Child) {
+    // SIGKILL: no destructor, no rollback handler runs in the child.
+    let _ = child.kill();
+    let _ = child.wait();
+}
