@@ -15,8 +15,10 @@
 //! # Ok::<(), dossier_transfer::error::Error>(())
 //! ```
 
+pub mod align;
 pub mod archive;
 pub mod canonical;
+pub mod check;
 pub mod clock;
 pub mod digest;
 pub mod error;

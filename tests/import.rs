@@ -12,28 +12,69 @@ const LIVE: &str = "zorggroep-oost";
 
 impl Handover {
     fn align(&self, plan: &str) {
-        let (code, doc) = self.json(&["align", "--plan", plan, "--source-store", "source.db", "--target-store", "target.db"]);
+        let (code, doc) = self.json(&[
+            "align",
+            "--plan",
+            plan,
+            "--source-store",
+            "source.db",
+            "--target-store",
+            "target.db",
+        ]);
         assert_eq!(code, 0, "align: {doc:#}");
     }
 
     fn import(&self, archive: &str, plan: &str, account: &str, extra: &[&str]) -> (i32, Value) {
-        let mut args = vec!["import", archive, "--plan", plan, "--identity", "keys/identity.txt", "--store", "target.db", "--account", account];
+        let mut args = vec![
+            "import",
+            archive,
+            "--plan",
+            plan,
+            "--identity",
+            "keys/identity.txt",
+            "--store",
+            "target.db",
+            "--account",
+            account,
+        ];
         args.extend_from_slice(extra);
         self.json(&args)
     }
 
     fn step(&self, cmd: &str, plan: &str, account: &str, extra: &[&str]) -> (i32, Value) {
-        let mut args = vec![cmd, "--plan", plan, "--store", "target.db", "--account", account];
+        let mut args = vec![
+            cmd,
+            "--plan",
+            plan,
+            "--store",
+            "target.db",
+            "--account",
+            account,
+        ];
         args.extend_from_slice(extra);
         self.json(&args)
     }
 
     fn sign_off(&self, plan: &str, account: &str) -> (i32, Value) {
-        self.step("sign-off", plan, account, &["--by", "C. Manager <c.manager@oost.example>"])
+        self.step(
+            "sign-off",
+            plan,
+            account,
+            &["--by", "C. Manager <c.manager@oost.example>"],
+        )
     }
 
     fn dump(&self, account: &str, out: &str) {
-        let (code, _, err) = self.run(&["account", "dump", "--account", account, "--store", "target.db", "--out", out]);
+        let (code, _, err) = self.run(&[
+            "account",
+            "dump",
+            "--account",
+            account,
+            "--store",
+            "target.db",
+            "--out",
+            out,
+        ]);
         assert_eq!(code, 0, "{err}");
     }
 
@@ -62,18 +103,27 @@ fn test_account_then_live() {
     let plan = h.plan("plan.toml", &PlanSpec::passing());
     h.align(&plan);
     h.export(&plan, "x.zip.age", &[]);
-    refused(h.import("x.zip.age", &plan, LIVE, &[]), "stage-not-signed-off");
+    refused(
+        h.import("x.zip.age", &plan, LIVE, &[]),
+        "stage-not-signed-off",
+    );
     refused(h.sign_off(&plan, TEST), "not-imported");
     let doc = ok(h.import("x.zip.age", &plan, TEST, &[]));
     assert_eq!(doc["summary"]["stage"], "test");
     assert_eq!(doc["summary"]["dossiers"].as_array().unwrap().len(), 9);
     refused(h.import("x.zip.age", &plan, TEST, &[]), "already-imported");
-    refused(h.import("x.zip.age", &plan, LIVE, &[]), "stage-not-signed-off");
+    refused(
+        h.import("x.zip.age", &plan, LIVE, &[]),
+        "stage-not-signed-off",
+    );
     ok(h.sign_off(&plan, TEST));
     refused(h.sign_off(&plan, TEST), "already-signed-off");
     // Another archive of the same migration was not the one tested.
     h.export(&plan, "y.zip.age", &[]);
-    refused(h.import("y.zip.age", &plan, LIVE, &[]), "archive-not-tested");
+    refused(
+        h.import("y.zip.age", &plan, LIVE, &[]),
+        "archive-not-tested",
+    );
     let doc = ok(h.import("x.zip.age", &plan, LIVE, &[]));
     assert_eq!(doc["summary"]["stage"], "live");
     // Once per migration id and account, even with a fresh export.
@@ -90,11 +140,17 @@ fn test_account_then_live() {
 #[test]
 fn test_group_with_rollback_and_reimport() {
     let h = Handover::new();
-    let ids = ["d-0001", "d-0002", "d-0003", "d-0004", "d-0006", "d-0007", "d-0008", "d-0009", "d-0010"];
+    let ids = [
+        "d-0001", "d-0002", "d-0003", "d-0004", "d-0006", "d-0007", "d-0008", "d-0009", "d-0010",
+    ];
     let spec = PlanSpec {
         level: "test-group",
         test_account: None,
-        selection: Sel::Select(ids.iter().map(|i| (format!("id = \"{i}\""), "wonen-oost-test")).collect()),
+        selection: Sel::Select(
+            ids.iter()
+                .map(|i| (format!("id = \"{i}\""), "wonen-oost-test"))
+                .collect(),
+        ),
         ..PlanSpec::default()
     };
     let plan = h.plan("plan.toml", &spec);
@@ -104,10 +160,25 @@ fn test_group_with_rollback_and_reimport() {
     assert_eq!(code, 3, "{doc:#}");
     assert_eq!(codes(&doc), ["account-not-in-plan"]);
     let doc = ok(h.import("x.zip.age", &plan, LIVE, &[]));
-    assert_eq!(doc["summary"]["groups_created"], serde_json::json!(["wonen-oost-test"]));
+    assert_eq!(
+        doc["summary"]["groups_created"],
+        serde_json::json!(["wonen-oost-test"])
+    );
     let (_, list) = h.json(&["account", "list", "--store", "target.db"]);
-    let live = list["summary"]["accounts"].as_array().unwrap().iter().find(|a| a["slug"] == LIVE).unwrap().clone();
-    assert!(live["groups"].as_array().unwrap().iter().any(|g| g["key"] == "wonen-oost-test" && g["dossiers"] == 9));
+    let live = list["summary"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == LIVE)
+        .unwrap()
+        .clone();
+    assert!(
+        live["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["key"] == "wonen-oost-test" && g["dossiers"] == 9)
+    );
     // A second import while the group exists is refused.
     refused(h.import("x.zip.age", &plan, LIVE, &[]), "already-imported");
     let doc = ok(h.step("rollback", &plan, LIVE, &[]));
@@ -121,17 +192,32 @@ fn test_group_with_rollback_and_reimport() {
 #[test]
 fn dress_rehearsal_then_live() {
     let h = Handover::new();
-    let spec = PlanSpec { level: "dress-rehearsal", ..PlanSpec::passing() };
+    let spec = PlanSpec {
+        level: "dress-rehearsal",
+        ..PlanSpec::passing()
+    };
     let plan = h.plan("plan.toml", &spec);
     h.align(&plan);
     h.export(&plan, "rehearsal.zip.age", &["--rehearsal"]);
     h.export(&plan, "real.zip.age", &[]);
-    refused(h.import("real.zip.age", &plan, TEST, &[]), "not-rehearsal-archive");
-    refused(h.import("rehearsal.zip.age", &plan, LIVE, &[]), "rehearsal-archive");
-    refused(h.import("real.zip.age", &plan, LIVE, &[]), "stage-not-signed-off");
+    refused(
+        h.import("real.zip.age", &plan, TEST, &[]),
+        "not-rehearsal-archive",
+    );
+    refused(
+        h.import("rehearsal.zip.age", &plan, LIVE, &[]),
+        "rehearsal-archive",
+    );
+    refused(
+        h.import("real.zip.age", &plan, LIVE, &[]),
+        "stage-not-signed-off",
+    );
     ok(h.import("rehearsal.zip.age", &plan, TEST, &[]));
     ok(h.sign_off(&plan, TEST));
-    refused(h.import("rehearsal.zip.age", &plan, LIVE, &[]), "rehearsal-archive");
+    refused(
+        h.import("rehearsal.zip.age", &plan, LIVE, &[]),
+        "rehearsal-archive",
+    );
     ok(h.import("real.zip.age", &plan, LIVE, &[]));
 }
 
@@ -182,17 +268,32 @@ fn references_ids_teammates_and_files_on_the_target() {
     let s = &doc["summary"];
     // Unmapped teammates are kept as attributions, including a former
     // colleague who is in no teammates list.
-    let unmapped: Vec<&str> = s["teammates"]["unmapped"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let unmapped: Vec<&str> = s["teammates"]["unmapped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert!(unmapped.contains(&"k.visser@noord.example"), "{unmapped:?}");
     assert!(s["teammates"]["created"].as_array().unwrap().is_empty());
     h.dump(TEST, "test");
     let dossier = |id: &str| h.path(&format!("test/groups/wonen-oost/dossiers/{id}"));
     // The test account had no dossiers: every id is kept; origins name the source.
-    let d2: Value = serde_json::from_str(&std::fs::read_to_string(dossier("d-0002").join("dossier.json")).unwrap()).unwrap();
-    assert_eq!(d2["origin"], serde_json::json!({"migration": "noord-naar-oost-2026-11", "id": "d-0002"}));
+    let d2: Value = serde_json::from_str(
+        &std::fs::read_to_string(dossier("d-0002").join("dossier.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        d2["origin"],
+        serde_json::json!({"migration": "noord-naar-oost-2026-11", "id": "d-0002"})
+    );
     // The shared agenda item is stored once and re-linked to the other client.
     let agenda = std::fs::read_to_string(dossier("d-0002").join("agenda_items.jsonl")).unwrap();
-    let ag4: Value = agenda.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).find(|v| v["id"] == "ag-0004").unwrap();
+    let ag4: Value = agenda
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["id"] == "ag-0004")
+        .unwrap();
     assert_eq!(ag4["other_clients"], serde_json::json!(["d-0006"]));
     // Now live, where d-0001..d-0003 and some record ids are taken.
     ok(h.sign_off(&plan, TEST));
@@ -202,18 +303,37 @@ fn references_ids_teammates_and_files_on_the_target() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    let moved_d2 = live_dossiers.iter().find(|d| d.starts_with("d-0002.")).expect("d-0002 got a new id on the live account");
+    let moved_d2 = live_dossiers
+        .iter()
+        .find(|d| d.starts_with("d-0002."))
+        .expect("d-0002 got a new id on the live account");
     let moved_d6 = "d-0006";
-    let agenda = std::fs::read_to_string(h.path(&format!("live/groups/wonen-oost/dossiers/{moved_d2}/agenda_items.jsonl"))).unwrap();
-    let ag4: Value = agenda.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).find(|v| v["origin"]["id"] == "ag-0004").unwrap();
+    let agenda = std::fs::read_to_string(h.path(&format!(
+        "live/groups/wonen-oost/dossiers/{moved_d2}/agenda_items.jsonl"
+    )))
+    .unwrap();
+    let ag4: Value = agenda
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["origin"]["id"] == "ag-0004")
+        .unwrap();
     assert_eq!(ag4["other_clients"], serde_json::json!([moved_d6]));
     // A report's attachment follows its file's new id.
-    let report_with_files = std::fs::read_to_string(h.path(&format!("live/groups/wonen-oost/dossiers/{moved_d2}/daily_reports.jsonl"))).unwrap();
+    let report_with_files = std::fs::read_to_string(h.path(&format!(
+        "live/groups/wonen-oost/dossiers/{moved_d2}/daily_reports.jsonl"
+    )))
+    .unwrap();
     for line in report_with_files.lines() {
         let r: Value = serde_json::from_str(line).unwrap();
         for f in r["file_ids"].as_array().unwrap() {
-            let files = std::fs::read_to_string(h.path(&format!("live/groups/wonen-oost/dossiers/{moved_d2}/files.jsonl"))).unwrap();
-            assert!(files.contains(&format!("\"id\":{f}")), "{f} is not a file of the dossier");
+            let files = std::fs::read_to_string(h.path(&format!(
+                "live/groups/wonen-oost/dossiers/{moved_d2}/files.jsonl"
+            )))
+            .unwrap();
+            assert!(
+                files.contains(&format!("\"id\":{f}")),
+                "{f} is not a file of the dossier"
+            );
         }
     }
     // The same contents in two accounts of one store are stored once.
@@ -229,24 +349,51 @@ fn references_ids_teammates_and_files_on_the_target() {
 #[test]
 fn teammates_chosen_are_created_inactive() {
     let h = Handover::new();
-    let plan = h.plan("plan.toml", &PlanSpec::passing().with_data("teammates", "true"));
+    let plan = h.plan(
+        "plan.toml",
+        &PlanSpec::passing().with_data("teammates", "true"),
+    );
     h.align(&plan);
     h.export(&plan, "x.zip.age", &[]);
     let doc = ok(h.import("x.zip.age", &plan, TEST, &[]));
-    let created: Vec<&str> = doc["summary"]["teammates"]["created"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert!(created.contains(&"k.visser@noord.example"));
+    let list = |k: &str| -> Vec<String> {
+        doc["summary"]["teammates"][k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    // A source teammate the target lacks is created; a former colleague whom
+    // the source no longer knows stays an attribution.
+    assert!(
+        list("created").contains(&"p.smit@noord.example".to_owned()),
+        "{:?}",
+        list("created")
+    );
+    assert!(list("unmapped").contains(&"k.visser@noord.example".to_owned()));
     h.dump(TEST, "test");
-    let teammates: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(h.path("test/teammates.json")).unwrap()).unwrap();
-    let visser = teammates.iter().find(|t| t["email"] == "k.visser@noord.example").unwrap();
-    assert_eq!(visser["status"], "inactive");
-    assert_eq!(visser["role"], "teamgenoot");
-    assert_eq!(visser["groups"], serde_json::json!([]));
+    let teammates: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(h.path("test/teammates.json")).unwrap())
+            .unwrap();
+    let smit = teammates
+        .iter()
+        .find(|t| t["email"] == "p.smit@noord.example")
+        .unwrap();
+    assert_eq!(smit["status"], "inactive");
+    assert_eq!(smit["role"], "teamgenoot");
+    assert_eq!(smit["groups"], serde_json::json!([]));
     // Rolled back, the created teammates go too.
-    h.dump(TEST, "x");
     ok(h.step("rollback", &plan, TEST, &[]));
     h.dump(TEST, "after");
-    let teammates: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(h.path("after/teammates.json")).unwrap()).unwrap();
-    assert!(teammates.iter().all(|t| t["email"] != "k.visser@noord.example"));
+    let teammates: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(h.path("after/teammates.json")).unwrap())
+            .unwrap();
+    assert!(
+        teammates
+            .iter()
+            .all(|t| t["email"] != "p.smit@noord.example")
+    );
 }
 
 #[test]
@@ -266,9 +413,22 @@ fn rollback_restores_the_account_byte_for_byte() {
     refused(h.step("rollback", &plan, LIVE, &[]), "not-imported");
     // After a rollback the migration may be imported again.
     ok(h.import("x.zip.age", &plan, LIVE, &[]));
-    let (code, audit) = h.json(&["account", "audit", "--account", LIVE, "--store", "target.db", "--verify"]);
+    let (code, audit) = h.json(&[
+        "account",
+        "audit",
+        "--account",
+        LIVE,
+        "--store",
+        "target.db",
+        "--verify",
+    ]);
     assert_eq!(code, 0);
-    let actions: Vec<&str> = audit["summary"]["lines"].as_array().unwrap().iter().map(|l| l["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = audit["summary"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions.iter().filter(|a| **a == "import").count(), 18);
     assert_eq!(actions.iter().filter(|a| **a == "rollback").count(), 9);
 }
@@ -303,14 +463,27 @@ fn a_write_while_an_import_holds_the_account_is_refused() {
         let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
         let account = store.require_account(TEST).unwrap();
         store
-            .begin_import(account.id, "een-andere-migratie", dossier_transfer::store::journal::Stage::Test, false, "0", "X <x@y.example>")
+            .begin_import(
+                account.id,
+                "een-andere-migratie",
+                dossier_transfer::store::journal::Stage::Test,
+                false,
+                "0",
+                "X <x@y.example>",
+            )
             .unwrap();
     }
     let before = std::fs::read(h.path("target.db")).unwrap();
     refused(h.import("x.zip.age", &plan, TEST, &[]), "account-read-only");
     assert_eq!(std::fs::read(h.path("target.db")).unwrap(), before);
     let (_, list) = h.json(&["account", "list", "--store", "target.db"]);
-    let test = list["summary"]["accounts"].as_array().unwrap().iter().find(|a| a["slug"] == TEST).unwrap().clone();
+    let test = list["summary"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == TEST)
+        .unwrap()
+        .clone();
     assert_eq!(test["read_only"], "een-andere-migratie");
 }
 
@@ -326,7 +499,13 @@ fn a_store_locked_by_another_writer_is_store_busy() {
     conn.execute_batch("ROLLBACK").unwrap();
     drop(conn);
     let (_, list) = h.json(&["account", "list", "--store", "target.db"]);
-    let test = list["summary"]["accounts"].as_array().unwrap().iter().find(|a| a["slug"] == TEST).unwrap().clone();
+    let test = list["summary"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == TEST)
+        .unwrap()
+        .clone();
     assert_eq!(test["read_only"], Value::Null, "nothing half-done");
     ok(h.import("x.zip.age", &plan, TEST, &[]));
 }
@@ -341,7 +520,14 @@ fn unlock_clears_a_failed_imports_mark_only() {
         let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
         let account = store.require_account(TEST).unwrap();
         let j = store
-            .begin_import(account.id, "noord-naar-oost-2026-11", dossier_transfer::store::journal::Stage::Test, false, "0", "X <x@y.example>")
+            .begin_import(
+                account.id,
+                "noord-naar-oost-2026-11",
+                dossier_transfer::store::journal::Stage::Test,
+                false,
+                "0",
+                "X <x@y.example>",
+            )
             .unwrap();
         store.fail_import(j, "simulated crash").unwrap();
     }
@@ -353,12 +539,21 @@ fn unlock_clears_a_failed_imports_mark_only() {
         let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
         let account = store.require_account(TEST).unwrap();
         let tx = store.begin().unwrap();
-        tx.set_account_read_only(account.id, Some("noord-naar-oost-2026-11")).unwrap();
+        tx.set_account_read_only(account.id, Some("noord-naar-oost-2026-11"))
+            .unwrap();
         tx.commit().unwrap();
     }
     refused(h.step("unlock", &plan, TEST, &[]), "unlock-refused");
     // The export's lock on the source group is this migration's too.
-    let (code, doc) = h.json(&["unlock", "--plan", &plan, "--store", "source.db", "--account", "zorggroep-noord"]);
+    let (code, doc) = h.json(&[
+        "unlock",
+        "--plan",
+        &plan,
+        "--store",
+        "source.db",
+        "--account",
+        "zorggroep-noord",
+    ]);
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(doc["summary"]["groups"], serde_json::json!(["wonen-noord"]));
 }
@@ -367,23 +562,97 @@ fn unlock_clears_a_failed_imports_mark_only() {
 fn a_killed_import_leaves_the_target_as_it_was() {
     let h = Handover::new();
     let dir = h.dir();
-    let generate = ["account", "generate", "--account", "groot", "--store", "big.db", "--dossiers", "200", "--reports", "200", "--file-size", "1000"];
+    let generate = [
+        "account",
+        "generate",
+        "--account",
+        "groot",
+        "--store",
+        "big.db",
+        "--dossiers",
+        "200",
+        "--reports",
+        "200",
+        "--file-size",
+        "1000",
+    ];
     assert_eq!(run(dir, &generate).0, 0);
-    let spec = PlanSpec { level: "dress-rehearsal", selection: Sel::All("groep-1"), source_group: "groep-1", ..PlanSpec::default() };
-    let text = std::fs::read_to_string(h.path(&h.plan("big.toml", &spec))).unwrap().replace("zorggroep-noord", "groot");
+    let spec = PlanSpec {
+        level: "dress-rehearsal",
+        selection: Sel::All("groep-1"),
+        source_group: "groep-1",
+        ..PlanSpec::default()
+    };
+    let text = std::fs::read_to_string(h.path(&h.plan("big.toml", &spec)))
+        .unwrap()
+        .replace("zorggroep-noord", "groot");
     std::fs::write(h.path("big.toml"), text).unwrap();
-    let args = ["export", "--plan", "big.toml", "--store", "big.db", "--signing-key", "keys/signing.key", "--out", "big.zip.age", "--rehearsal"];
+    let args = [
+        "export",
+        "--plan",
+        "big.toml",
+        "--store",
+        "big.db",
+        "--signing-key",
+        "keys/signing.key",
+        "--out",
+        "big.zip.age",
+        "--rehearsal",
+    ];
     let (code, _, err) = h.run(&args);
     assert_eq!(code, 0, "{err}");
     // The target: a test account with the same configuration (generated).
-    let tgt = ["account", "generate", "--account", TEST, "--store", "kill.db", "--dossiers", "1", "--reports", "1", "--groups", "1"];
+    let tgt = [
+        "account",
+        "generate",
+        "--account",
+        TEST,
+        "--store",
+        "kill.db",
+        "--dossiers",
+        "1",
+        "--reports",
+        "1",
+        "--groups",
+        "1",
+    ];
     assert_eq!(run(dir, &tgt).0, 0);
-    let dump = |out: &str| assert_eq!(run(dir, &["account", "dump", "--account", TEST, "--store", "kill.db", "--out", out]).0, 0);
+    let dump = |out: &str| {
+        assert_eq!(
+            run(
+                dir,
+                &[
+                    "account",
+                    "dump",
+                    "--account",
+                    TEST,
+                    "--store",
+                    "kill.db",
+                    "--out",
+                    out
+                ]
+            )
+            .0,
+            0
+        )
+    };
     dump("before");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dossier-transfer"))
         .current_dir(dir)
         .env("DOSSIER_TRANSFER_OPERATOR", common::handover::OPERATOR)
-        .args(["import", "big.zip.age", "--plan", "big.toml", "--identity", "keys/identity.txt", "--store", "kill.db", "--account", TEST, "--quiet"])
+        .args([
+            "import",
+            "big.zip.age",
+            "--plan",
+            "big.toml",
+            "--identity",
+            "keys/identity.txt",
+            "--store",
+            "kill.db",
+            "--account",
+            TEST,
+            "--quiet",
+        ])
         .spawn()
         .unwrap();
     // Wait until the import has taken its mark (it then writes for a while).
@@ -391,7 +660,11 @@ fn a_killed_import_leaves_the_target_as_it_was() {
     loop {
         let conn = rusqlite::Connection::open(h.path("kill.db")).unwrap();
         let marked: Option<String> = conn
-            .query_row("SELECT read_only_migration FROM accounts WHERE slug = ?1", [TEST], |r| r.get(0))
+            .query_row(
+                "SELECT read_only_migration FROM accounts WHERE slug = ?1",
+                [TEST],
+                |r| r.get(0),
+            )
             .unwrap_or(None);
         if marked.is_some() || started.elapsed().as_secs() > 60 {
             break;
@@ -404,12 +677,29 @@ fn a_killed_import_leaves_the_target_as_it_was() {
     assert_eq!(store.integrity_check().unwrap(), "ok");
     // Killed mid-import: the mark stays, nothing of the migration is there.
     let account = store.require_account(TEST).unwrap();
-    assert_eq!(account.read_only.as_deref(), Some("noord-naar-oost-2026-11"), "the import finished before the kill");
-    assert!(store.imported(account.id, "noord-naar-oost-2026-11").unwrap().is_none());
+    assert_eq!(
+        account.read_only.as_deref(),
+        Some("noord-naar-oost-2026-11"),
+        "the import finished before the kill"
+    );
+    assert!(
+        store
+            .imported(account.id, "noord-naar-oost-2026-11")
+            .unwrap()
+            .is_none()
+    );
     drop(store);
     dump("after");
     assert_same_tree(&h.path("before"), &h.path("after"));
-    let (code, _, err) = h.run(&["unlock", "--plan", "big.toml", "--store", "kill.db", "--account", TEST]);
+    let (code, _, err) = h.run(&[
+        "unlock",
+        "--plan",
+        "big.toml",
+        "--store",
+        "kill.db",
+        "--account",
+        TEST,
+    ]);
     assert_eq!(code, 0, "{err}");
 }
 
@@ -417,4 +707,48 @@ fn unsafe_kill(child: &mut std::process::Child) {
     // SIGKILL: no destructor, no rollback handler runs in the child.
     let _ = child.kill();
     let _ = child.wait();
+}
+
+#[test]
+fn the_target_configuration_and_member_limit_are_checked_again() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.export(&plan, "x.zip.age", &[]);
+    // Not aligned: the test account's wonen-oost lacks a field, an option and a label.
+    let (code, doc) = h.import("x.zip.age", &plan, TEST, &[]);
+    assert_eq!(code, 3, "{doc:#}");
+    let found = codes(&doc);
+    for code in [
+        "config-field-missing",
+        "config-option-missing",
+        "config-label-missing",
+    ] {
+        assert!(found.contains(&code.to_owned()), "{found:?}");
+    }
+    // All dossiers but d-0011 bring fam.dijkstra to 4 dossiers of the live target.
+    let all = PlanSpec {
+        id: "alle-dossiers",
+        level: "test-group",
+        test_account: None,
+        selection: Sel::All("wonen-nieuw"),
+        ..PlanSpec::default()
+    };
+    let (code, doc) = h.json(&[
+        "unlock",
+        "--plan",
+        &plan,
+        "--store",
+        "source.db",
+        "--account",
+        "zorggroep-noord",
+    ]);
+    assert_eq!(code, 0, "{doc:#}");
+    let plan = h.plan("all.toml", &all);
+    h.export(&plan, "all.zip.age", &[]);
+    let (code, doc) = h.import("all.zip.age", &plan, LIVE, &[]);
+    assert_eq!(code, 3, "{doc:#}");
+    assert!(
+        codes(&doc).contains(&"member-limit-exceeded".to_owned()),
+        "{doc:#}"
+    );
 }

@@ -2,6 +2,8 @@
 //! work; this module parses flags, calls it and renders the result.
 
 mod account;
+mod align;
+mod check;
 mod demo;
 mod export;
 mod files;
@@ -63,6 +65,10 @@ pub enum Command {
     /// The migration plan.
     #[command(subcommand)]
     Plan(plan::PlanCommand),
+    /// Pre-flight: checks the plan against both stores (process step 2).
+    Check(check::CheckArgs),
+    /// Appends what the target groups' configuration lacks (step 3).
+    Align(align::AlignArgs),
     /// Writes the encrypted, signed archive (process step 4).
     Export(export::ExportArgs),
     /// Checks an archive against its manifest and the plan (process step 5).
@@ -100,6 +106,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Keygen { out: dir } => keygen::run(&dir, out),
         Command::Account(cmd) => account::run(cmd, out),
         Command::Plan(cmd) => plan::run(cmd, out),
+        Command::Check(args) => check::run(args, out),
+        Command::Align(args) => align::run(args, &cli.global, out),
         Command::Export(args) => export::run(args, &cli.global, out),
         Command::Verify(args) => verify::run(args, &cli.global, out),
         Command::Import(args) => import::run(args, &cli.global, out),

@@ -89,6 +89,7 @@ pub fn import(store: &mut Store, opts: &Options) -> Result<Summary> {
         plan,
         &account,
         &manifest,
+        &mut reader,
         &source_config,
         create_groups,
     )?;

@@ -87,7 +87,7 @@ impl<'t, 's> ImportSink<'t, 's> {
         for (folded, email) in &self.referenced {
             if existing.contains(folded) {
                 m.linked.insert(email.clone());
-            } else if self.create_teammates {
+            } else if self.create_teammates && self.names.contains_key(folded) {
                 let teammate = Teammate {
                     email: email.clone(),
                     name: self

@@ -7,6 +7,33 @@ pub mod handover;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+/// A real age recipient and minisign public key, generated once with
+/// `age-keygen` and `minisign -G -W` (the secret halves were not kept), for
+/// plans of tests that never encrypt, decrypt or verify an archive.
+pub const RECIPIENT: &str = "age1fhzuc5t7d9t52l7nl4v3wjrfdgnw8nz08thuzvjs6wuh57gxxp6shellqg";
+pub const SIGNER: &str = "RWRkx7hPFZLjxy3i59NK5Rq//sI7KN+mAkSaExktk/H8BnpfmAUIsdF3";
+
+/// A handover folder without keys: the source fixture in `source.db`, the
+/// target and test accounts in `target.db`, and [`RECIPIENT`] / [`SIGNER`]
+/// for the plans (for `check` and `align`, which need no secret keys).
+pub fn fixture_handover() -> handover::Handover {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for (name, db) in [
+        ("source", "source.db"),
+        ("target", "target.db"),
+        ("test-account", "target.db"),
+    ] {
+        let tree = fixtures().join(name).display().to_string();
+        let (code, _, err) = run(tmp.path(), &["account", "load", &tree, "--store", db]);
+        assert_eq!(code, 0, "load {name}: {err}");
+    }
+    handover::Handover {
+        tmp,
+        recipient: RECIPIENT.to_owned(),
+        signer: SIGNER.to_owned(),
+    }
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
