@@ -18,6 +18,13 @@ pub fn of<T: serde::Serialize>(value: &T) -> String {
     }
 }
 
+/// The canonical text of a JSON object, without copying it into a `Value`.
+pub fn object(map: &serde_json::Map<String, Value>) -> String {
+    let mut out = String::new();
+    write_object(map, &mut out);
+    out
+}
+
 /// The canonical text of a JSON value.
 pub fn to_string(value: &Value) -> String {
     let mut out = String::new();
@@ -41,21 +48,33 @@ fn write_value(value: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        Value::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-            out.push('{');
-            for (i, (key, item)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(key, out);
-                out.push(':');
-                write_value(item, out);
-            }
-            out.push('}');
-        }
+        Value::Object(map) => write_object(map, out),
     }
+}
+
+fn write_object(map: &serde_json::Map<String, Value>, out: &mut String) {
+    let mut entries: Vec<_> = map.iter().collect();
+    // serde_json's map is usually sorted by UTF-8 bytes already, which is
+    // UTF-16 order unless a key holds a character beyond the BMP: then (or
+    // if the map is in another order) sort.
+    let byte_sorted = entries.windows(2).all(|w| w[0].0 <= w[1].0);
+    if !byte_sorted
+        || entries
+            .iter()
+            .any(|(k, _)| k.chars().any(|c| c as u32 > 0xFFFF))
+    {
+        entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    }
+    out.push('{');
+    for (i, (key, item)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(key, out);
+        out.push(':');
+        write_value(item, out);
+    }
+    out.push('}');
 }
 
 fn write_string(s: &str, out: &mut String) {

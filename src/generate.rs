@@ -254,6 +254,7 @@ impl<'o> Gen<'o> {
         self.summary.dossiers += 1;
         let mut ctx = DossierCtx {
             next_dossier: (n + 1 < self.opts.dossiers).then(|| format!("c-{:06}", n + 2)),
+            dossier: n + 1,
             ..DossierCtx::default()
         };
         // Files and agenda items first: reports and time entries point at them.
@@ -352,9 +353,8 @@ impl<'o> Gen<'o> {
             FieldType::Count if name == "size" => json!(self.opts.file_size),
             FieldType::Count => json!(15 + 15 * self.rng.below(8)),
             FieldType::Number => json!(1 + self.rng.below(40)),
-            FieldType::Email => {
-                Value::String(format!("familie.{}@example.nl", self.rng.below(100_000)))
-            }
+            // Members of one client's family: never over the member limit.
+            FieldType::Email => Value::String(format!("familie.{}.{i}@example.nl", ctx.dossier)),
             FieldType::Teammate => Value::String(self.teammate()),
             FieldType::Teammates => {
                 let first = self.rng.below(self.teammates.len() as u64) as usize;
@@ -549,6 +549,7 @@ struct DossierCtx {
     last_ids: Vec<String>,
     file_seed: u64,
     next_dossier: Option<String>,
+    dossier: u32,
 }
 
 fn epoch_day(day: u64) -> Date {

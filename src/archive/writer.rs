@@ -3,6 +3,7 @@
 //! failure never leaves a file under the final name and no plaintext ever
 //! touches the disk.
 
+use super::compress::Compressor;
 use super::manifest::Entry;
 use crate::digest::{HashingWriter, hex};
 use crate::error::{Error, Result};
@@ -16,9 +17,6 @@ use zip::write::{SimpleFileOptions, StreamWriter, ZipWriter};
 
 type AgeOut = age::stream::StreamWriter<HashingWriter<BufWriter<File>>>;
 
-/// Deflate level for JSON: level 1 is ~5x faster than 6 for ~10% more bytes,
-/// and compression is the slowest stage of an export.
-const JSON_LEVEL: i64 = 1;
 /// ZIP entries of 4 GiB or more need zip64 headers up front.
 const LARGE: u64 = 0xFFFF_0000;
 
@@ -29,12 +27,21 @@ pub struct ArchiveWriter {
     entries: Vec<Entry>,
     current: Option<Current>,
     payload_bytes: u64,
+    compressor: Compressor,
 }
 
-struct Current {
-    path: String,
-    hasher: Sha256,
-    size: u64,
+/// The open entry: JSON is buffered for the compression thread, file
+/// contents stream straight through.
+enum Current {
+    Json {
+        path: String,
+        buf: Vec<u8>,
+    },
+    Stored {
+        path: String,
+        hasher: Sha256,
+        size: u64,
+    },
 }
 
 fn zip_err(path: &Path, e: zip::result::ZipError) -> Error {
@@ -79,41 +86,34 @@ impl ArchiveWriter {
             entries: Vec::new(),
             current: None,
             payload_bytes: 0,
+            compressor: Compressor::start()?,
         })
     }
 
     /// Opens a deflated entry (JSON and JSON lines).
     pub fn begin_json(&mut self, path: &str) -> Result<()> {
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(JSON_LEVEL));
-        self.begin(path, options)
-    }
-
-    fn begin(&mut self, path: &str, options: SimpleFileOptions) -> Result<()> {
         self.end()?;
-        self.zip
-            .start_file(path, options.unix_permissions(0o644))
-            .map_err(|e| zip_err(&self.out, e))?;
-        self.current = Some(Current {
+        self.current = Some(Current::Json {
             path: path.to_owned(),
-            hasher: Sha256::new(),
-            size: 0,
+            buf: Vec::new(),
         });
         Ok(())
     }
 
     /// Appends bytes to the open entry.
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        let Some(cur) = self.current.as_mut() else {
-            return Err(Error::Internal("archive write with no open entry".into()));
-        };
-        self.zip
-            .write_all(bytes)
-            .map_err(|e| Error::io(&self.out, e))?;
-        cur.hasher.update(bytes);
-        cur.size += bytes.len() as u64;
         self.payload_bytes += bytes.len() as u64;
+        match self.current.as_mut() {
+            Some(Current::Json { buf, .. }) => buf.extend_from_slice(bytes),
+            Some(Current::Stored { hasher, size, .. }) => {
+                self.zip
+                    .write_all(bytes)
+                    .map_err(|e| Error::io(&self.out, e))?;
+                hasher.update(bytes);
+                *size += bytes.len() as u64;
+            }
+            None => return Err(Error::Internal("archive write with no open entry".into())),
+        }
         Ok(())
     }
 
@@ -131,23 +131,56 @@ impl ArchiveWriter {
         size: u64,
         fill: impl FnOnce(&mut dyn Write) -> Result<()>,
     ) -> Result<()> {
+        self.end()?;
+        self.drain(true)?;
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Stored)
-            .large_file(size >= LARGE);
-        self.begin(path, options)?;
+            .large_file(size >= LARGE)
+            .unix_permissions(0o644);
+        self.zip
+            .start_file(path, options)
+            .map_err(|e| zip_err(&self.out, e))?;
+        self.current = Some(Current::Stored {
+            path: path.to_owned(),
+            hasher: Sha256::new(),
+            size: 0,
+        });
         let mut sink = EntrySink { w: self };
         fill(&mut sink)?;
         self.end()
     }
 
-    /// Closes the open entry and records its size and sha256.
+    /// Closes the open entry: a JSON entry goes to the compression thread,
+    /// a stored one is recorded.
     pub fn end(&mut self) -> Result<()> {
-        if let Some(cur) = self.current.take() {
-            self.entries.push(Entry {
-                path: cur.path,
-                size: cur.size,
-                sha256: hex(&cur.hasher.finalize()),
-            });
+        match self.current.take() {
+            Some(Current::Json { path, buf }) => {
+                self.compressor.submit(path, buf)?;
+                self.drain(false)
+            }
+            Some(Current::Stored { path, hasher, size }) => {
+                self.entries.push(Entry {
+                    path,
+                    size,
+                    sha256: hex(&hasher.finalize()),
+                });
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Appends the entries the worker has finished, in order; with `all`,
+    /// waits for every one.
+    fn drain(&mut self, all: bool) -> Result<()> {
+        while let Some((prepared, entry)) = self.compressor.next(all)? {
+            self.zip
+                .add_prepared_file(prepared)
+                .map_err(|e| zip_err(&self.out, e))?;
+            self.entries.push(entry);
+            if all && self.compressor.pending() == 0 {
+                break;
+            }
         }
         Ok(())
     }
@@ -157,9 +190,12 @@ impl ArchiveWriter {
         self.payload_bytes
     }
 
-    /// The entries written so far.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// Every entry written so far, once the compression thread is done
+    /// with them.
+    pub fn entries(&mut self) -> Result<&[Entry]> {
+        self.end()?;
+        self.drain(true)?;
+        Ok(&self.entries)
     }
 
     /// Writes the manifest and its signature (which `entries` does not
@@ -168,6 +204,7 @@ impl ArchiveWriter {
     pub fn finish(mut self, manifest: &[u8], signature: &[u8]) -> Result<Sealed> {
         self.json(super::MANIFEST, manifest)?;
         self.json(super::SIGNATURE, signature)?;
+        self.drain(true)?;
         let ArchiveWriter { zip, tmp, out, .. } = self;
         let age_out = zip.finish().map_err(|e| zip_err(&out, e))?.into_inner();
         let hashed = age_out.finish().map_err(|e| Error::io(&out, e))?;

@@ -93,12 +93,13 @@ pub fn export(store: &mut Store, opts: &Options, progress: &mut dyn Progress) ->
     progress.finish();
     write_teammates(store, &resolved, &survey, &mut writer)?;
     write_files(store, &survey, &mut writer)?;
+    let entries = writer.entries()?.to_vec();
     let manifest = manifest(
         plan,
         opts,
         &resolved,
         &survey,
-        &writer,
+        entries,
         cut_off,
         &created_at,
     );
@@ -267,14 +268,13 @@ fn manifest(
     opts: &Options,
     resolved: &Resolved,
     survey: &Survey,
-    writer: &ArchiveWriter,
+    entries: Vec<crate::archive::manifest::Entry>,
     cut_off: Timestamp,
     created_at: &str,
 ) -> Manifest {
     let stringify = |m: &std::collections::BTreeMap<&'static str, u64>| {
         m.iter().map(|(k, v)| (k.to_string(), *v)).collect()
     };
-    let entries = writer.entries().to_vec();
     Manifest {
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,

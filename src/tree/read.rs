@@ -68,6 +68,7 @@ pub fn read_tree(source: &mut dyn TreeSource, sink: &mut dyn Sink) -> Result<()>
         dossier_ids: HashSet::new(),
         agenda_ids: HashSet::new(),
         deferred: Vec::new(),
+        record_files: Vec::new(),
         files: BTreeMap::new(),
     };
     r.classify(&entries);
@@ -109,11 +110,12 @@ struct DossierSlot {
 /// A parsed line, or its number and what is wrong with it.
 type Line = Result<(usize, Map<String, Value>), (usize, String)>;
 
-/// A reference to resolve once everything has been read.
+/// A reference to resolve once everything has been read; `file` indexes
+/// `Reader::record_files`, so a million references do not carry a million
+/// copies of their file's path.
 struct Deferred {
     reference: Reference,
-    dossier: String,
-    path: String,
+    file: usize,
     line: usize,
 }
 
@@ -122,11 +124,14 @@ struct Reader<'a> {
     problems: Vec<Problem>,
     dropped: usize,
     layout: Layout,
-    /// kind -> folded ids seen
-    ids: HashMap<&'static str, HashSet<String>>,
+    /// kind -> hashes of the folded ids seen (8 bytes an id, however long:
+    /// an account of millions of records stays within tens of MiB)
+    ids: HashMap<&'static str, HashSet<u64>>,
     dossier_ids: HashSet<String>,
-    agenda_ids: HashSet<String>,
+    agenda_ids: HashSet<u64>,
     deferred: Vec<Deferred>,
+    /// (dossier id, path) of each `.jsonl` file read, for `Deferred`
+    record_files: Vec<(String, String)>,
     /// sha256 -> (size, where first named) from `files` records
     files: BTreeMap<String, Vec<(u64, String)>>,
 }
@@ -553,7 +558,7 @@ impl Reader<'_> {
             .ids
             .entry(kind.name)
             .or_default()
-            .insert(folded.clone())
+            .insert(id_hash(&folded))
         {
             self.at_line(
                 path,
@@ -571,7 +576,7 @@ impl Reader<'_> {
                 self.note_file(&fields, path, line);
             }
             "agenda_items" => {
-                self.agenda_ids.insert(folded);
+                self.agenda_ids.insert(id_hash(&folded));
             }
             _ => {}
         }
@@ -585,16 +590,19 @@ impl Reader<'_> {
                     );
                 }
             } else {
+                if self.record_files.last().is_none_or(|(_, p)| p != path) {
+                    self.record_files
+                        .push((dossier.to_owned(), path.to_owned()));
+                }
                 self.deferred.push(Deferred {
                     reference: reference.clone(),
-                    dossier: dossier.to_owned(),
-                    path: path.to_owned(),
+                    file: self.record_files.len() - 1,
                     line,
                 });
             }
         }
         if self.ok() {
-            let line = crate::canonical::to_string(&Value::Object(fields.clone()));
+            let line = crate::canonical::object(&fields);
             self.sink.record(
                 kind,
                 &Record {
@@ -619,21 +627,25 @@ impl Reader<'_> {
     }
 
     fn resolve_deferred(&mut self) {
+        let files = std::mem::take(&mut self.record_files);
         for d in std::mem::take(&mut self.deferred) {
+            let (dossier, path) = &files[d.file];
             let message = match &d.reference {
-                Reference::Dossier(id) if fold(id) == fold(&d.dossier) => {
+                Reference::Dossier(id) if fold(id) == fold(dossier) => {
                     Some(format!("other_clients: `{id}` is this dossier itself"))
                 }
                 Reference::Dossier(id) if !self.dossier_ids.contains(&fold(id)) => Some(format!(
                     "other_clients: dossier `{id}` is not in this account"
                 )),
-                Reference::AgendaItem(id) if !self.agenda_ids.contains(&fold(id)) => Some(format!(
-                    "agenda_item: `{id}` is not an agenda item of this account"
-                )),
+                Reference::AgendaItem(id) if !self.agenda_ids.contains(&id_hash(&fold(id))) => {
+                    Some(format!(
+                        "agenda_item: `{id}` is not an agenda item of this account"
+                    ))
+                }
                 _ => None,
             };
             if let Some(m) = message {
-                self.coded(DANGLING, &d.path, d.line, m);
+                self.coded(DANGLING, path, d.line, m);
             }
         }
     }
@@ -681,6 +693,15 @@ impl Reader<'_> {
         }
         Ok(())
     }
+}
+
+/// A 64-bit hash of a folded id. Two different ids sharing one (a chance
+/// of about 2^-64 per pair) would be reported as a duplicate, never missed.
+fn id_hash(folded: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    folded.hash(&mut h);
+    h.finish()
 }
 
 /// Parses one line into an object.
