@@ -752,3 +752,21 @@ fn the_target_configuration_and_member_limit_are_checked_again() {
         "{doc:#}"
     );
 }
+
+#[test]
+fn a_refusal_outranks_problems() {
+    // cli.md: when several exit codes apply, 4 wins over 3.
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    ok(h.import("x.zip.age", &plan, TEST, &[]));
+    let mut bytes = std::fs::read(h.path("x.zip.age")).unwrap();
+    let n = bytes.len();
+    bytes[n - 100] ^= 1;
+    std::fs::write(h.path("broken.zip.age"), bytes).unwrap();
+    refused(
+        h.import("broken.zip.age", &plan, TEST, &[]),
+        "already-imported",
+    );
+}

@@ -143,6 +143,7 @@ pub fn walk(
         account: resolved.account.id,
         cut_off_ns,
         moving,
+        moving_rows: resolved.dossiers.iter().map(|s| s.row.id).collect(),
         agenda: Agenda::default(),
         survey: Survey::default(),
     };
@@ -167,18 +168,20 @@ pub fn walk(
 }
 
 /// Where each moving agenda item goes: under the first moving dossier it
-/// concerns (by id), whichever dossier it is stored under.
+/// concerns (by id), whichever dossier it is stored under. Only items
+/// shared between clients need remembering; an unshared item stays with the
+/// dossier it is stored under. So memory grows with the shared items, not
+/// with the account.
 #[derive(Default)]
 struct Agenda {
-    /// folded item id -> the dossier id it is placed under
+    /// folded id of a shared item -> the dossier id it is placed under
     placed: HashMap<String, String>,
-    /// folded item id -> the folded ids of the moving dossiers it concerns
+    /// folded id of a shared item -> folded ids of the moving dossiers it concerns
     concerns: HashMap<String, HashSet<String>>,
-    /// dossier id -> (item id, row id), for the items placed under it
-    by_dossier: HashMap<String, Vec<(String, i64)>>,
-    /// dossier id -> items placed under it but entered after the cut-off
-    late: HashMap<String, u64>,
-    /// item row id -> the dossier it is stored under
+    /// dossier id -> row ids of shared items placed under it but stored
+    /// under another dossier
+    foreign: HashMap<String, Vec<i64>>,
+    /// row id of a shared item -> the dossier it is stored under
     owners: HashMap<i64, String>,
 }
 
@@ -198,6 +201,8 @@ struct Walker<'a> {
     cut_off_ns: i64,
     /// folded id -> id of every moving dossier
     moving: HashMap<String, String>,
+    /// row ids of the moving dossiers
+    moving_rows: HashSet<i64>,
     agenda: Agenda,
     survey: Survey,
 }
@@ -216,33 +221,74 @@ impl Walker<'_> {
             .for_each_account_record(self.account, "agenda_items", |row| {
                 let fields = parse(&row)?;
                 let owner = dossier_ids.get(&row.dossier).cloned().unwrap_or_default();
-                let concerns: Vec<String> = concerned(&owner, &fields)
-                    .into_iter()
-                    .filter_map(|d| moving.get(&fold(&d)).cloned())
+                let concerns = concerned(&owner, &fields);
+                // Unshared items, and items entered after the cut-off (which
+                // stay with the dossier they are stored under), are not placed.
+                if concerns.len() < 2 || row.created_ns > cut_off_ns {
+                    return Ok(());
+                }
+                let moving_ones: Vec<String> = concerns
+                    .iter()
+                    .filter_map(|d| moving.get(&fold(d)).cloned())
                     .collect();
-                let Some(place) = concerns.iter().min().cloned() else {
+                let Some(place) = moving_ones.iter().min().cloned() else {
                     return Ok(());
                 };
-                if row.created_ns > cut_off_ns {
-                    *agenda.late.entry(place).or_default() += 1;
-                } else {
-                    agenda.placed.insert(fold(&row.rid), place.clone());
-                    agenda
-                        .concerns
-                        .insert(fold(&row.rid), concerns.iter().map(|d| fold(d)).collect());
-                    agenda.owners.insert(row.rowid, owner);
-                    agenda
-                        .by_dossier
-                        .entry(place)
-                        .or_default()
-                        .push((row.rid.clone(), row.rowid));
+                agenda.placed.insert(fold(&row.rid), place.clone());
+                agenda.concerns.insert(
+                    fold(&row.rid),
+                    moving_ones.iter().map(|d| fold(d)).collect(),
+                );
+                agenda.owners.insert(row.rowid, owner.clone());
+                if fold(&place) != fold(&owner) {
+                    agenda.foreign.entry(place).or_default().push(row.rowid);
                 }
                 Ok(())
             })?;
-        for items in self.agenda.by_dossier.values_mut() {
-            items.sort();
-        }
         Ok(())
+    }
+
+    /// The agenda items a dossier carries in the archive, in id order: its
+    /// own (less shared ones placed elsewhere) and shared ones placed here.
+    fn agenda_rows(&self, selected: &Selected) -> Result<Vec<RecordRow>> {
+        let id = &selected.row.dossier.id;
+        let mut rows = Vec::new();
+        self.store
+            .for_each_record(selected.row.id, "agenda_items", |row| {
+                let elsewhere = self
+                    .agenda
+                    .placed
+                    .get(&fold(&row.rid))
+                    .is_some_and(|p| p != id);
+                if !elsewhere {
+                    rows.push(row);
+                }
+                Ok(())
+            })?;
+        for rowid in self.agenda.foreign.get(id).into_iter().flatten() {
+            rows.push(self.store.record(*rowid)?);
+        }
+        rows.sort_by(|a, b| a.rid.cmp(&b.rid));
+        Ok(rows)
+    }
+
+    /// Whether an agenda item is in the archive: a shared one when placed,
+    /// an unshared one when its dossier moves and it is within the cut-off.
+    fn agenda_item_moves(&self, id: &str) -> Result<bool> {
+        if !self.plan.data.chosen(DataType::Agenda) {
+            return Ok(false);
+        }
+        if self.agenda.placed.contains_key(&fold(id)) {
+            return Ok(true);
+        }
+        Ok(
+            match self.store.record_place(self.account, "agenda_items", id)? {
+                Some((dossier, created_ns)) => {
+                    self.moving_rows.contains(&dossier) && created_ns <= self.cut_off_ns
+                }
+                None => false,
+            },
+        )
     }
 
     fn dossier(&mut self, selected: &Selected, visitor: &mut dyn Visitor) -> Result<DossierTally> {
@@ -281,15 +327,6 @@ impl Walker<'_> {
         tally: &mut DossierTally,
         visitor: &mut dyn Visitor,
     ) -> Result<()> {
-        if kind.name == "agenda_items" {
-            let late = self
-                .agenda
-                .late
-                .get(&selected.row.dossier.id)
-                .copied()
-                .unwrap_or(0);
-            LeftBehind::add(&mut tally.left_behind.after_cut_off, kind.name, late);
-        }
         let mut digest = LineDigest::default();
         let mut each = |w: &mut Self, row: RecordRow| -> Result<()> {
             let Some(line) = w.record(selected, kind, &row, files, tally)? else {
@@ -300,14 +337,9 @@ impl Walker<'_> {
         };
         let store = self.store;
         if kind.name == "agenda_items" {
-            let items = self
-                .agenda
-                .by_dossier
-                .get(&selected.row.dossier.id)
-                .cloned()
-                .unwrap_or_default();
-            for (_, rowid) in items {
-                each(self, store.record(rowid)?)?;
+            // One dossier's agenda at a time: bounded by the dossier.
+            for row in self.agenda_rows(selected)? {
+                each(self, row)?;
             }
         } else {
             store.for_each_record(selected.row.id, kind.name, |row| each(self, row))?;
@@ -365,12 +397,10 @@ impl Walker<'_> {
             }
         }
         if kind.name == "agenda_items" {
-            let owner = self
-                .agenda
-                .owners
-                .get(&row.rowid)
-                .cloned()
-                .unwrap_or_default();
+            let owner = match self.agenda.owners.get(&row.rowid) {
+                Some(o) => o.clone(),
+                None => selected.row.dossier.id.clone(),
+            };
             relink_other_clients(
                 &mut fields,
                 &owner,
@@ -437,9 +467,10 @@ impl Walker<'_> {
                 }
             }
             FieldType::AgendaItem => {
-                let moves = value
-                    .as_str()
-                    .is_some_and(|id| self.agenda.placed.contains_key(&fold(id)));
+                let moves = match value.as_str() {
+                    Some(id) => self.agenda_item_moves(id)?,
+                    None => false,
+                };
                 if !moves {
                     LeftBehind::add(&mut left.references_removed, TIME_ENTRY_AGENDA_ITEMS, 1);
                     return Ok(Follow::RemoveField);

@@ -56,26 +56,20 @@ pub fn import(store: &mut Store, opts: &Options) -> Result<Summary> {
     let plan = opts.plan;
     let archive_sha256 = sha256_file(opts.archive)?;
     let verified = crate::verify::verify(opts.archive, plan, opts.identities, opts.caps)?;
+    let slug = opts.account.unwrap_or(&plan.target.account);
     if verified.failed() {
+        // A refusal by the migration's state (exit 4) outranks problems (3).
+        if let Ok(account) = store.require_account(slug) {
+            refuse_if_imported(store, plan, &account)?;
+        }
         return Err(Error::Invalid(verified.problems));
     }
     let (Some(manifest), Some(mut reader)) = (verified.manifest, verified.reader) else {
         return Err(Error::Internal("verify passed without a manifest".into()));
     };
-    let slug = opts.account.unwrap_or(&plan.target.account);
     let stage = stage_of(plan, slug)?;
     let account = store.require_account(slug)?;
-    if let Some(done) = store.imported(account.id, &plan.id)? {
-        return Err(Error::Refused(Problem::error(
-            "already-imported",
-            format!(
-                "migration {} was already imported into `{slug}` at {} (archive {}); a migration is imported once (roll it back first to redo it)",
-                plan.id,
-                done.committed_at.as_deref().unwrap_or("?"),
-                done.archive_sha256
-            ),
-        )));
-    }
+    refuse_if_imported(store, plan, &account)?;
     stage_rules(store, plan, stage, &manifest, &archive_sha256)?;
     if let Some(holder) = &account.read_only
         && holder != &plan.id
@@ -205,6 +199,23 @@ fn write(
         })?;
     }
     tx.commit()
+}
+
+/// `already-imported`: a migration id is imported into an account once.
+fn refuse_if_imported(store: &Store, plan: &Plan, account: &AccountRow) -> Result<()> {
+    let Some(done) = store.imported(account.id, &plan.id)? else {
+        return Ok(());
+    };
+    Err(Error::Refused(Problem::error(
+        "already-imported",
+        format!(
+            "migration {} was already imported into `{}` at {} (archive {}); a migration is imported once (roll it back first to redo it)",
+            plan.id,
+            account.account.slug,
+            done.committed_at.as_deref().unwrap_or("?"),
+            done.archive_sha256
+        ),
+    )))
 }
 
 /// The stage follows from the account: the plan's test account is the test

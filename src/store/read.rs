@@ -316,13 +316,22 @@ impl Store {
 
     /// The dossier (row id) holding record `kind:rid` of an account, if any.
     pub fn record_dossier(&self, account: i64, kind: &str, rid: &str) -> Result<Option<i64>> {
+        Ok(self
+            .record_place(account, kind, rid)?
+            .map(|(dossier, _)| dossier))
+    }
+
+    /// The dossier (row id) and `created_ns` of record `kind:rid`, if any.
+    pub fn record_place(&self, account: i64, kind: &str, rid: &str) -> Result<Option<(i64, i64)>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT dossier_id FROM records WHERE account_id = ?1 AND kind = ?2 AND rid_fold = ?3")
+            .prepare_cached(
+                "SELECT dossier_id, created_ns FROM records WHERE account_id = ?1 AND kind = ?2 AND rid_fold = ?3",
+            )
             .map_err(|e| self.err(e))?;
         stmt.query_row(
             params![account, kind, crate::model::syntax::fold(rid)],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
         .map_err(|e| self.err(e))
@@ -487,6 +496,22 @@ impl Store {
                 params![dossier, migration],
                 |r| r.get::<_, i64>(0).map(|n| n as u64),
             )
+            .map_err(|e| self.err(e))
+    }
+
+    /// The e-mails and names of the teammates an import of `migration`
+    /// created in an account (the plan chose `teammates`), by e-mail.
+    pub fn migration_teammates(
+        &self,
+        account: i64,
+        migration: &str,
+    ) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT email, name FROM teammates WHERE account_id = ?1 AND origin_migration = ?2 ORDER BY email_fold, email")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![account, migration], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
             .map_err(|e| self.err(e))
     }
 
