@@ -18,6 +18,14 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The sha256 of a file, streamed.
+pub fn sha256_file(path: &std::path::Path) -> crate::error::Result<String> {
+    let file = std::fs::File::open(path).map_err(|e| crate::error::Error::io(path, e))?;
+    let mut r = HashingReader::new(io::BufReader::with_capacity(1 << 20, file));
+    io::copy(&mut r, &mut io::sink()).map_err(|e| crate::error::Error::io(path, e))?;
+    Ok(r.finish().0)
+}
+
 /// Hashes and counts everything read through it.
 pub struct HashingReader<R> {
     inner: R,

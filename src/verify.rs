@@ -18,7 +18,7 @@ use crate::problem::Problem;
 use crate::tree::read::{Record, Sink, read_tree};
 use jiff::Timestamp;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
@@ -28,6 +28,7 @@ const MAX_MANIFEST: u64 = 512 << 20;
 /// What a successful verification shows the user.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    pub archive_sha256: String,
     pub migration_id: String,
     pub rehearsal: bool,
     pub created_at: String,
@@ -43,6 +44,8 @@ pub struct Summary {
 /// The outcome: problems, and when the archive could be read, its
 /// manifest and the open reader (which `import` goes on with).
 pub struct Verified {
+    /// The archive file's sha256, to compare with the one the export printed.
+    pub archive_sha256: String,
     pub problems: Vec<Problem>,
     pub manifest: Option<Manifest>,
     pub summary: Option<Summary>,
@@ -62,11 +65,16 @@ pub fn verify(
     identities: &[Box<dyn age::Identity + Send + Sync>],
     caps: Caps,
 ) -> Result<Verified> {
+    let archive_sha256 = crate::digest::sha256_file(path)?;
     let (mut reader, mut problems) = match ArchiveReader::open(path, identities, caps) {
         Ok(opened) => opened,
         Err(OpenError::Fatal(e)) => return Err(e),
-        Err(OpenError::Problems(problems)) => {
+        Err(OpenError::Problems(mut problems)) => {
+            for p in problems.iter_mut().filter(|p| p.code == "decrypt-failed") {
+                p.message = format!("{} ({})", p.message, plan.handover.recipients.join(", "));
+            }
             return Ok(Verified {
+                archive_sha256: archive_sha256.clone(),
                 problems,
                 manifest: None,
                 summary: None,
@@ -75,7 +83,9 @@ pub fn verify(
         }
     };
     let Some((manifest, comment)) = authenticate(&mut reader, plan, &mut problems) else {
+        once_each(&mut problems);
         return Ok(Verified {
+            archive_sha256: archive_sha256.clone(),
             problems,
             manifest: None,
             summary: None,
@@ -86,7 +96,9 @@ pub fn verify(
     check_plan_entry(&mut reader, plan, &mut problems);
     let hashed = check_payload(&mut reader, &manifest, plan, &mut problems)?;
     check_entries(&mut reader, &manifest, &hashed, &mut problems);
+    once_each(&mut problems);
     let summary = Summary {
+        archive_sha256: archive_sha256.clone(),
         migration_id: manifest.migration_id.clone(),
         rehearsal: manifest.rehearsal,
         created_at: manifest.created_at.clone(),
@@ -99,11 +111,27 @@ pub fn verify(
         left_behind: manifest.left_behind.clone(),
     };
     Ok(Verified {
+        archive_sha256,
         problems,
         manifest: Some(manifest),
         summary: Some(summary),
         reader: Some(reader),
     })
+}
+
+/// Keeps the first of equal findings, and the first `archive-corrupt`:
+/// once the encrypted stream is damaged, every later read past the damage
+/// reports the same failure, and an entry read twice (the plan, a capped
+/// entry) fails twice alike.
+fn once_each(problems: &mut Vec<Problem>) {
+    let mut seen = HashSet::new();
+    let mut corrupt = false;
+    problems.retain(|p| {
+        if p.code == "archive-corrupt" {
+            return !std::mem::replace(&mut corrupt, true);
+        }
+        seen.insert((p.code, p.message.clone(), p.path.clone()))
+    });
 }
 
 /// Signature, trusted comment, manifest form and version. `None` when the
@@ -116,11 +144,14 @@ fn authenticate(
     let bytes = match reader.read_small(MANIFEST, MAX_MANIFEST) {
         Ok(b) => b,
         Err(p) => {
-            problems.push(p);
+            if !reader.refused(MANIFEST) {
+                problems.push(p);
+            }
             return None;
         }
     };
     let comment = match reader.read_small(SIGNATURE, 64 << 10) {
+        Err(_) if reader.refused(SIGNATURE) => None,
         Err(p) if p.code == "entry-missing" => {
             problems.push(
                 Problem::error(
@@ -385,6 +416,7 @@ fn check_plan_entry(reader: &mut ArchiveReader, plan: &Plan, problems: &mut Vec<
         Ok(_) => problems.push(
             Problem::error("plan-mismatch", "plan.json in the archive is not this plan").path(PLAN),
         ),
+        Err(_) if reader.refused(PLAN) => {}
         Err(p) => problems.push(p),
     }
 }
@@ -450,6 +482,9 @@ fn check_entries(
         ));
     }
     for e in &m.entries {
+        if reader.refused(&e.path) {
+            continue;
+        }
         if !reader.has(&e.path) {
             problems.push(
                 Problem::error(
@@ -582,7 +617,9 @@ impl Tally {
             }
         }
         for ((dossier, kind), digest) in self.counts {
+            // A dossier the manifest does not list is reported above.
             if digest.count() > 0
+                && listed.contains(&fold(&dossier))
                 && self
                     .chosen
                     .iter()

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::problem::Problem;
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -31,7 +31,8 @@ pub struct Caps {
     pub line_length: usize,
 }
 
-/// JSON nesting deeper than this is refused (serde_json's own limit).
+/// JSON nested this many levels deep is refused (serde_json's own limit:
+/// it parses at most one level less).
 pub const JSON_DEPTH: usize = 128;
 
 impl Default for Caps {
@@ -91,6 +92,8 @@ pub struct ArchiveReader {
     failure: Failure,
     entries: Vec<EntryInfo>,
     by_name: HashMap<String, usize>,
+    /// Names refused by [`ArchiveReader::index`], with a problem already.
+    refused: HashSet<String>,
     pub caps: Caps,
     path: PathBuf,
 }
@@ -156,10 +159,16 @@ impl ArchiveReader {
             failure,
             entries: Vec::new(),
             by_name: HashMap::new(),
+            refused: HashSet::new(),
             caps,
             path: path.to_owned(),
         };
         let problems = reader.index()?;
+        if reader.failure.0.borrow().is_some() {
+            // Headers behind a damaged chunk could not be read: what the
+            // index found is noise, and the archive cannot be trusted.
+            return Err(OpenError::Problems(vec![reader.zip_problem(String::new())]));
+        }
         Ok((reader, problems))
     }
 
@@ -263,6 +272,8 @@ impl ArchiveReader {
             self.by_name.insert(name.clone(), self.entries.len());
             self.entries.push(EntryInfo { name, size, index });
         }
+        // Every refusal of a named entry above carries its name as path.
+        self.refused = problems.iter().filter_map(|p| p.path.clone()).collect();
         if total > self.caps.total_size {
             problems.push(problem(
                 "entry-too-large",
@@ -297,6 +308,12 @@ impl ArchiveReader {
         self.by_name.contains_key(name)
     }
 
+    /// Whether an entry of that name is in the ZIP but was refused when
+    /// the archive was opened (its problem is reported already).
+    pub fn refused(&self, name: &str) -> bool {
+        self.refused.contains(name)
+    }
+
     /// Opens an entry, capped at its declared size: reading past it fails
     /// with an error that [`ArchiveReader::classify`] reports as
     /// `entry-too-large`.
@@ -314,6 +331,7 @@ impl ArchiveReader {
             Ok(file) => Ok(Box::new(Capped {
                 inner: file,
                 left: info.size,
+                watch: JsonWatch::for_entry(&info.name, self.caps.line_length),
                 name: info.name,
             })),
             Err(e) => Err(match failure.0.borrow().as_ref() {
@@ -354,7 +372,11 @@ impl ArchiveReader {
                 ),
             );
         }
-        if e.to_string().contains(TOO_LARGE) {
+        let message = e.to_string();
+        if message.contains(OVER_CAP) {
+            return problem("entry-too-large", message).path(name);
+        }
+        if TOO_LARGE_SIGNS.iter().any(|sign| message.contains(sign)) {
             return problem(
                 "entry-too-large",
                 format!("entry `{name}` inflates past its declared size"),
@@ -376,13 +398,91 @@ struct Meta {
 }
 
 const TOO_LARGE: &str = "inflates past its declared size";
+/// How reading past the declared size shows: [`Capped`]'s own error, or
+/// the zip crate's own size check, which fires first when the ZIP's
+/// central directory is what under-declares.
+const TOO_LARGE_SIGNS: [&str; 2] = [TOO_LARGE, "larger than its declared uncompressed size"];
+
+/// Marks the errors of [`JsonWatch`], so that [`ArchiveReader::classify`]
+/// knows them through any wrapping.
+const OVER_CAP: &str = "over the reading cap";
 
 /// Refuses output beyond the declared size, whatever the compressed data
-/// would yield.
+/// would yield, and JSON beyond the line length and depth caps.
 struct Capped<R> {
     inner: R,
     left: u64,
+    watch: Option<JsonWatch>,
     name: String,
+}
+
+/// Follows JSON text as it streams by: the current line's length and the
+/// nesting depth outside strings. In JSON lines every line starts afresh.
+struct JsonWatch {
+    max_line: usize,
+    lines: bool,
+    line: usize,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl JsonWatch {
+    /// A watch for `.json` and `.jsonl` entries; other entries (file
+    /// contents) are not text.
+    fn for_entry(name: &str, max_line: usize) -> Option<Self> {
+        let lines = name.ends_with(".jsonl");
+        (lines || name.ends_with(".json")).then_some(JsonWatch {
+            max_line,
+            lines,
+            line: 0,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+        })
+    }
+
+    /// What in `bytes` goes over a cap, if anything.
+    fn scan(&mut self, bytes: &[u8]) -> Option<String> {
+        for &b in bytes {
+            if b == b'\n' {
+                self.line = 0;
+                if self.lines {
+                    (self.depth, self.in_string, self.escaped) = (0, false, false);
+                }
+                continue;
+            }
+            self.line += 1;
+            if self.line > self.max_line {
+                return Some(format!(
+                    "has a line longer than {} bytes, {OVER_CAP}",
+                    self.max_line
+                ));
+            }
+            if self.in_string {
+                match b {
+                    _ if self.escaped => self.escaped = false,
+                    b'\\' => self.escaped = true,
+                    b'"' => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'[' | b'{' => {
+                    self.depth += 1;
+                    // serde_json refuses this depth itself, as invalid JSON.
+                    if self.depth >= JSON_DEPTH {
+                        return Some(format!("nests JSON {JSON_DEPTH} levels deep, {OVER_CAP}"));
+                    }
+                }
+                b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        None
+    }
 }
 
 impl<R: Read> Read for Capped<R> {
@@ -403,6 +503,12 @@ impl<R: Read> Read for Capped<R> {
             .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..want])?;
         self.left -= n as u64;
+        if let Some(why) = self.watch.as_mut().and_then(|w| w.scan(&buf[..n])) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("entry `{}` {why}", self.name),
+            ));
+        }
         Ok(n)
     }
 }

@@ -88,6 +88,10 @@ fn execute(args: VerifyArgs, out: Out) -> Result<ExitCode> {
             s.signer, s.trusted_comment, s.created_at, s.exported_by
         ));
         o.say(format!(
+            "archive sha256 {} (compare it with the one the export printed)",
+            s.archive_sha256
+        ));
+        o.say(format!(
             "{} dossiers, {} file bytes",
             s.dossiers, s.file_bytes
         ));

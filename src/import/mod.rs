@@ -9,7 +9,6 @@ pub mod sink;
 use crate::archive::manifest::Manifest;
 use crate::archive::reader::Caps;
 use crate::archive::source::ArchiveSource;
-use crate::digest::HashingReader;
 use crate::error::{Error, Result};
 use crate::model::kinds::DataType;
 use crate::plan::{Plan, TestLevel};
@@ -54,8 +53,8 @@ pub struct Summary {
 /// `Error::Refused` (exit 4), problems as `Error::Invalid` (exit 3).
 pub fn import(store: &mut Store, opts: &Options) -> Result<Summary> {
     let plan = opts.plan;
-    let archive_sha256 = sha256_file(opts.archive)?;
     let verified = crate::verify::verify(opts.archive, plan, opts.identities, opts.caps)?;
+    let archive_sha256 = verified.archive_sha256.clone();
     let slug = opts.account.unwrap_or(&plan.target.account);
     if verified.failed() {
         // A refusal by the migration's state (exit 4) outranks problems (3).
@@ -312,11 +311,4 @@ fn source_config(
         )
     })?;
     Ok(group.config)
-}
-
-fn sha256_file(path: &Path) -> Result<String> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut r = HashingReader::new(std::io::BufReader::with_capacity(1 << 20, file));
-    std::io::copy(&mut r, &mut std::io::sink()).map_err(|e| Error::io(path, e))?;
-    Ok(r.finish().0)
 }

@@ -234,6 +234,7 @@ impl Reader<'_> {
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(v) => match de.end() {
                 Ok(()) => Ok(Some(v)),
+                Err(e) if e.is_io() => Err(Error::io(path, std::io::Error::other(e))),
                 Err(e) => {
                     self.at(path, format!("text after the JSON value: {e}"));
                     Ok(None)

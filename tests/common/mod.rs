@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod handover;
+pub mod tamper;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
