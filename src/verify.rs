@@ -676,7 +676,7 @@ impl Sink for Tally {
         Ok(())
     }
 
-    fn record(&mut self, kind: &'static Kind, record: &Record) -> Result<()> {
+    fn record(&mut self, kind: &'static Kind, record: Record) -> Result<()> {
         let dossier = self.current.clone().unwrap_or_default();
         let id = &record.checked.id;
         if !self.chosen.contains(&kind.data_type) {

@@ -43,6 +43,8 @@ pub struct ImportSink<'t, 's> {
     referenced: BTreeMap<String, String>,
     names: HashMap<String, String>,
     pub files_written: u64,
+    /// The kinds of which the account held records when the import began.
+    occupied: std::collections::HashSet<String>,
 }
 
 impl<'t, 's> ImportSink<'t, 's> {
@@ -70,7 +72,18 @@ impl<'t, 's> ImportSink<'t, 's> {
             referenced: BTreeMap::new(),
             names: HashMap::new(),
             files_written: 0,
+            occupied: tx.occupied_kinds(account)?,
         })
+    }
+
+    /// The target id of `kind:id`. Kinds the account held nothing of when
+    /// the import began need no look-up: every id there is free.
+    fn target(&self, kind: &str, id: &str) -> Result<String> {
+        if self.occupied.contains(kind) {
+            target_id(self.tx, self.account, self.migration, kind, id)
+        } else {
+            Ok(id.to_owned())
+        }
     }
 
     fn origin(&self, id: &str) -> Origin {
@@ -146,13 +159,7 @@ impl<'t, 's> ImportSink<'t, 's> {
                 FieldType::FileIds => self.map_list(value, "files")?,
                 FieldType::AgendaItem => {
                     if let Some(id) = value.as_str() {
-                        *value = Value::String(target_id(
-                            self.tx,
-                            self.account,
-                            self.migration,
-                            "agenda_items",
-                            id,
-                        )?);
+                        *value = Value::String(self.target("agenda_items", id)?);
                     }
                 }
                 FieldType::OtherDossiers => {
@@ -168,7 +175,7 @@ impl<'t, 's> ImportSink<'t, 's> {
                 }
                 FieldType::Subject => {
                     if let Some((k, id)) = value.as_str().and_then(|s| s.split_once(':')) {
-                        let target = target_id(self.tx, self.account, self.migration, k, id)?;
+                        let target = self.target(k, id)?;
                         *value = Value::String(format!("{k}:{target}"));
                     }
                 }
@@ -182,7 +189,7 @@ impl<'t, 's> ImportSink<'t, 's> {
         if let Some(ids) = value.as_array_mut() {
             for id in ids.iter_mut() {
                 if let Some(s) = id.as_str() {
-                    *id = Value::String(target_id(self.tx, self.account, self.migration, kind, s)?);
+                    *id = Value::String(self.target(kind, s)?);
                 }
             }
         }
@@ -258,7 +265,7 @@ impl Sink for ImportSink<'_, '_> {
         Ok(())
     }
 
-    fn record(&mut self, kind: &'static Kind, record: &Record) -> Result<()> {
+    fn record(&mut self, kind: &'static Kind, record: Record) -> Result<()> {
         let (source_dossier, dossier) = self
             .current
             .clone()
@@ -269,8 +276,8 @@ impl Sink for ImportSink<'_, '_> {
             .push(&record.line);
         self.note_teammates(kind, &record.fields);
         let source_id = &record.checked.id;
-        let id = target_id(self.tx, self.account, self.migration, kind.name, source_id)?;
-        let mut fields = record.fields.clone();
+        let id = self.target(kind.name, source_id)?;
+        let mut fields = record.fields;
         self.relink(kind, &mut fields)?;
         let origin = self.origin(source_id);
         fields.insert("id".into(), Value::String(id.clone()));
@@ -278,14 +285,13 @@ impl Sink for ImportSink<'_, '_> {
             "origin".into(),
             serde_json::to_value(&origin).map_err(|e| Error::Internal(e.to_string()))?,
         );
-        let body = crate::canonical::to_string(&Value::Object(fields));
+        let body = crate::canonical::object(&fields);
         let created_ns = i64::try_from(record.checked.created_at.as_nanosecond())
             .map_err(|_| Error::Internal("created_at out of range".into()))?;
         let sha = sha256_field(kind)
-            .and_then(|f| record.fields.get(f))
+            .and_then(|f| fields.get(f))
             .and_then(Value::as_str);
-        let created_at = record
-            .fields
+        let created_at = fields
             .get("created_at")
             .and_then(Value::as_str)
             .unwrap_or_default();

@@ -335,3 +335,16 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 }
+
+impl Tx<'_> {
+    /// The record kinds of which an account holds at least one record.
+    pub fn occupied_kinds(&self, account: i64) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self
+            .tx
+            .prepare("SELECT DISTINCT kind FROM records WHERE account_id = ?1")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([account], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+}

@@ -103,7 +103,7 @@ impl Sink for StoreSink<'_, '_> {
         Ok(())
     }
 
-    fn record(&mut self, kind: &'static Kind, record: &Record) -> Result<()> {
+    fn record(&mut self, kind: &'static Kind, record: Record) -> Result<()> {
         let sha = sha256_field(kind)
             .and_then(|f| record.fields.get(f))
             .and_then(|v| v.as_str());

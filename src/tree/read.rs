@@ -37,8 +37,9 @@ pub trait Sink {
     fn group(&mut self, group: &Group) -> Result<()>;
     fn teammates(&mut self, teammates: &[Teammate]) -> Result<()>;
     fn dossier(&mut self, group: &str, dossier: &Dossier) -> Result<()>;
-    /// One valid record: its parsed form and its canonical JSON line.
-    fn record(&mut self, kind: &'static Kind, record: &Record) -> Result<()>;
+    /// One valid record: its parsed form and its canonical JSON line (the
+    /// sink owns it, so it can reshape it without a copy).
+    fn record(&mut self, kind: &'static Kind, record: Record) -> Result<()>;
     /// File contents; the caller checks the digest after the sink read it.
     fn file(&mut self, sha256: &str, size: u64, content: &mut dyn Read) -> Result<()>;
     /// Whether the sink wants every valid item even after a problem (a
@@ -606,7 +607,7 @@ impl Reader<'_> {
             let line = crate::canonical::object(&fields);
             self.sink.record(
                 kind,
-                &Record {
+                Record {
                     fields,
                     checked,
                     line,
