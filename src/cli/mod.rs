@@ -13,6 +13,7 @@ mod lifecycle;
 pub mod output;
 mod plan;
 mod progress;
+mod report;
 mod verify;
 
 use clap::{Args, Parser, Subcommand};
@@ -75,6 +76,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Imports a verified archive into the target or test account (step 6).
     Import(import::ImportArgs),
+    /// The acceptance report: what arrived against the manifest (step 7).
+    Report(report::ReportArgs),
     /// Records the approval of the current stage (step 7).
     SignOff(lifecycle::SignOffArgs),
     /// Removes the migration from an account before sign-off (step 8).
@@ -111,6 +114,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export(args) => export::run(args, &cli.global, out),
         Command::Verify(args) => verify::run(args, &cli.global, out),
         Command::Import(args) => import::run(args, &cli.global, out),
+        Command::Report(args) => report::run(args, out),
         Command::SignOff(a) => {
             lifecycle::run(a.target, lifecycle::Action::SignOff(a.by), &cli.global, out)
         }

@@ -13,7 +13,7 @@ use crate::problem::Problem;
 use crate::store::Store;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// One dossier and kind.
 #[derive(Debug, Clone, Serialize)]
@@ -243,7 +243,10 @@ fn rebuild(
     migration: &str,
     origins: &Origins,
 ) -> Result<(u64, String)> {
-    let mut lines: BTreeMap<String, String> = BTreeMap::new();
+    // A list, not a map by source id: a second record claiming the same
+    // origin (a copy slipped in under another target id) must raise the
+    // count instead of collapsing into the first.
+    let mut lines: Vec<(String, String)> = Vec::new();
     store.for_each_record(dossier, k.name, |row| {
         let Ok(Value::Object(mut fields)) = serde_json::from_str::<Value>(&row.body) else {
             return Err(Error::Internal(format!(
@@ -261,11 +264,13 @@ fn rebuild(
         };
         let source = source.to_owned();
         fields.remove("origin");
-        lines.insert(source.clone(), origins.source_line(k, fields, &source));
+        let line = origins.source_line(k, fields, &source);
+        lines.push((source, line));
         Ok(())
     })?;
+    lines.sort();
     let mut digest = LineDigest::default();
-    for line in lines.values() {
+    for (_, line) in &lines {
         digest.push(line);
     }
     Ok((digest.count(), digest.finish()))
