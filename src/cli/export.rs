@@ -80,19 +80,8 @@ fn execute(args: ExportArgs, global: &Global, out: Out) -> Result<ExitCode> {
         for (kind, n) in &s.survey.totals {
             o.say(format!("  {kind:<18} {n:>8}"));
         }
-        let lb = &s.survey.left_behind;
-        for (why, map) in [
-            ("after the cut-off", &lb.after_cut_off),
-            ("before the since date", &lb.before_since),
-            ("data type not chosen", &lb.kinds_not_chosen),
-            (
-                "reference to another client removed",
-                &lb.references_removed,
-            ),
-        ] {
-            for (kind, n) in map {
-                o.say(format!("  left behind, {why}: {kind} {n}"));
-            }
+        for line in s.survey.left_behind.describe() {
+            o.say(format!("  {line}"));
         }
         if let Some(g) = &s.locked_group {
             o.say(format!(

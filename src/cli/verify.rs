@@ -98,15 +98,8 @@ fn execute(args: VerifyArgs, out: Out) -> Result<ExitCode> {
         for (kind, n) in &s.records {
             o.say(format!("  {kind:<18} {n:>8}"));
         }
-        for (why, map) in [
-            ("after the cut-off", &s.left_behind.after_cut_off),
-            ("before the since date", &s.left_behind.before_since),
-            ("data type not chosen", &s.left_behind.kinds_not_chosen),
-            ("reference removed", &s.left_behind.references_removed),
-        ] {
-            for (kind, n) in map {
-                o.say(format!("  left behind, {why}: {kind} {n}"));
-            }
+        for line in s.left_behind.describe() {
+            o.say(format!("  {line}"));
         }
     }))
 }

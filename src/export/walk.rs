@@ -58,6 +58,27 @@ impl LeftBehind {
     pub fn is_empty(&self) -> bool {
         self == &LeftBehind::default()
     }
+
+    /// One line per reason and kind, e.g. `left behind, after the cut-off:
+    /// daily_reports 5`, for the terminal output of every command.
+    pub fn describe(&self) -> Vec<String> {
+        let reasons = [
+            ("after the cut-off", &self.after_cut_off),
+            ("before the since date", &self.before_since),
+            ("data type not chosen", &self.kinds_not_chosen),
+            (
+                "reference to another client removed",
+                &self.references_removed,
+            ),
+        ];
+        reasons
+            .into_iter()
+            .flat_map(|(why, map)| {
+                map.iter()
+                    .map(move |(kind, n)| format!("left behind, {why}: {kind} {n}"))
+            })
+            .collect()
+    }
 }
 
 /// What one dossier moves and leaves behind.

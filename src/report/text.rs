@@ -2,7 +2,6 @@
 //! the problems themselves are printed by the CLI, one per line.
 
 use super::data::{Event, Person, Report, VerdictStatus};
-use crate::export::walk::LeftBehind;
 
 /// The report's lines, verdict first.
 pub fn render(r: &Report) -> Vec<String> {
@@ -28,7 +27,7 @@ pub fn render(r: &Report) -> Vec<String> {
     }
     dossiers(r, &mut out);
     kinds(r, &mut out);
-    left_behind(&r.left_behind, &mut out);
+    out.extend(r.left_behind.describe());
     teammates(r, &mut out);
     configuration(r, &mut out);
     out.push("consents:".into());
@@ -117,22 +116,6 @@ fn kinds(r: &Report, out: &mut Vec<String>) {
             "  {:<18} {:>8} {:>8} {:>8}  {content}",
             k.kind, k.expected, k.found, k.left_behind
         ));
-    }
-}
-
-fn left_behind(lb: &LeftBehind, out: &mut Vec<String>) {
-    for (why, map) in [
-        ("after the cut-off", &lb.after_cut_off),
-        ("before the since date", &lb.before_since),
-        ("data type not chosen", &lb.kinds_not_chosen),
-        (
-            "reference to another client removed",
-            &lb.references_removed,
-        ),
-    ] {
-        for (kind, n) in map {
-            out.push(format!("left behind, {why}: {kind} {n}"));
-        }
     }
 }
 
