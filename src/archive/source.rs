@@ -48,6 +48,11 @@ impl TreeSource for ArchiveSource<'_> {
         Ok(self.names.clone())
     }
 
+    /// The reader's cap, which `--max-line-length` may raise.
+    fn max_line(&self) -> usize {
+        self.reader.caps.line_length
+    }
+
     fn open(&mut self, path: &str) -> Result<Box<dyn Read + '_>> {
         let hashed = self.hashed.clone();
         let inner = self

@@ -6,7 +6,7 @@
 //! run lists everything that is wrong.
 
 use super::layout::{self, Entry};
-use super::lines::{LineError, Lines, MAX_LINE};
+use super::lines::{LineError, Lines};
 use super::source::TreeSource;
 use crate::digest::HashingReader;
 use crate::error::{Error, Result};
@@ -487,8 +487,9 @@ impl Reader<'_> {
         local_files: &mut HashSet<String>,
     ) -> Result<()> {
         let path = layout::records(group, dossier, kind.name);
+        let max = source.max_line();
         let reader = source.open(&path)?;
-        let mut lines = Lines::new(BufReader::new(reader), MAX_LINE);
+        let mut lines = Lines::new(BufReader::new(reader), max);
         let mut found = Vec::new();
         while let Some(next) = lines.next_line() {
             match next {

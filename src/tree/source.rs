@@ -12,6 +12,10 @@ pub trait TreeSource {
     fn entries(&mut self) -> Result<Vec<String>>;
     /// Opens one entry for reading.
     fn open(&mut self, path: &str) -> Result<Box<dyn Read + '_>>;
+    /// The longest JSON line to accept.
+    fn max_line(&self) -> usize {
+        super::lines::MAX_LINE
+    }
 }
 
 /// A tree in a folder.
