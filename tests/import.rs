@@ -671,7 +671,7 @@ fn a_killed_import_leaves_the_target_as_it_was() {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::thread::sleep(std::time::Duration::from_millis(100));
     unsafe_kill(&mut child);
     let store = dossier_transfer::store::Store::open(&h.path("kill.db"), false).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
