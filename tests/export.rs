@@ -20,6 +20,16 @@ fn records(h: &Handover, archive: &str, dossier: &str, kind: &str) -> Vec<Value>
         .collect()
 }
 
+/// Exports with `spec` and `key`; asserts exit 3 with exactly `code`, and
+/// that no archive was left behind.
+fn refused(h: &Handover, spec: &PlanSpec, key: &str, code: &str) {
+    let plan = h.plan("plan.toml", spec);
+    let (exit, doc) = h.try_export(&plan, "x.zip.age", key);
+    assert_eq!(exit, 3, "{doc:#}");
+    assert_eq!(codes(&doc), [code]);
+    assert!(!h.path("x.zip.age").exists());
+}
+
 #[test]
 fn all_dossiers_counts_and_left_behind() {
     let h = Handover::new();
@@ -92,17 +102,7 @@ fn select_by_id_and_by_name() {
         ..PlanSpec::default()
     };
     let plan = h.plan("plan.toml", &spec);
-    let (code, doc) = h.json(&[
-        "export",
-        "--plan",
-        &plan,
-        "--store",
-        "source.db",
-        "--signing-key",
-        "keys/signing.key",
-        "--out",
-        "x.zip.age",
-    ]);
+    let (code, doc) = h.try_export(&plan, "x.zip.age", "keys/signing.key");
     assert_eq!(code, 3, "two dossiers are called Jan de Vries");
     assert_eq!(codes(&doc), ["dossier-ambiguous"]);
     let message = doc["problems"][0]["message"].as_str().unwrap();
@@ -162,21 +162,7 @@ fn a_selected_dossier_created_after_the_cut_off_is_refused() {
         selection: Sel::Select(vec![("id = \"d-0011\"".into(), "wonen-oost")]),
         ..PlanSpec::default()
     };
-    let plan = h.plan("plan.toml", &spec);
-    let (code, doc) = h.json(&[
-        "export",
-        "--plan",
-        &plan,
-        "--store",
-        "source.db",
-        "--signing-key",
-        "keys/signing.key",
-        "--out",
-        "x.zip.age",
-    ]);
-    assert_eq!(code, 3);
-    assert_eq!(codes(&doc), ["dossier-after-cut-off"]);
-    assert!(!h.path("x.zip.age").exists());
+    refused(&h, &spec, "keys/signing.key", "dossier-after-cut-off");
 }
 
 #[test]
@@ -474,42 +460,19 @@ fn a_real_export_before_the_cut_off_is_refused() {
         cut_off: "2099-01-01T00:00:00+01:00".into(),
         ..PlanSpec::default()
     };
-    let plan = h.plan("plan.toml", &spec);
-    let (code, doc) = h.json(&[
-        "export",
-        "--plan",
-        &plan,
-        "--store",
-        "source.db",
-        "--signing-key",
-        "keys/signing.key",
-        "--out",
-        "x.zip.age",
-    ]);
-    assert_eq!(code, 3);
-    assert_eq!(codes(&doc), ["cut-off-in-future"]);
-    assert!(!h.path("x.zip.age").exists());
+    refused(&h, &spec, "keys/signing.key", "cut-off-in-future");
 }
 
 #[test]
 fn another_signing_key_is_refused() {
     let h = Handover::new();
     assert_eq!(h.run(&["keygen", "--out", "other"]).0, 0);
-    let plan = h.plan("plan.toml", &PlanSpec::default());
-    let (code, doc) = h.json(&[
-        "export",
-        "--plan",
-        &plan,
-        "--store",
-        "source.db",
-        "--signing-key",
+    refused(
+        &h,
+        &PlanSpec::default(),
         "other/signing.key",
-        "--out",
-        "x.zip.age",
-    ]);
-    assert_eq!(code, 3);
-    assert_eq!(codes(&doc), ["signer-mismatch"]);
-    assert!(!h.path("x.zip.age").exists());
+        "signer-mismatch",
+    );
 }
 
 #[test]
@@ -547,17 +510,7 @@ fn an_unwritable_folder_leaves_nothing_behind() {
         std::fs::remove_file(&probe).unwrap();
     }
     std::fs::write(h.path("not-a-folder"), b"x").unwrap();
-    let (code, doc) = h.json(&[
-        "export",
-        "--plan",
-        &plan,
-        "--store",
-        "source.db",
-        "--signing-key",
-        "keys/signing.key",
-        "--out",
-        "not-a-folder/x.zip.age",
-    ]);
+    let (code, doc) = h.try_export(&plan, "not-a-folder/x.zip.age", "keys/signing.key");
     assert_eq!(code, 1, "{doc:#}");
     assert_eq!(codes(&doc), ["io-error"]);
     // Nothing locked, nothing audited, no stray file.
@@ -587,17 +540,7 @@ fn an_existing_archive_is_not_overwritten() {
     let h = Handover::new();
     let plan = h.plan("plan.toml", &PlanSpec::default());
     std::fs::write(h.path("x.zip.age"), b"keep me").unwrap();
-    let (code, _) = h.json(&[
-        "export",
-        "--plan",
-        &plan,
-        "--store",
-        "source.db",
-        "--signing-key",
-        "keys/signing.key",
-        "--out",
-        "x.zip.age",
-    ]);
+    let (code, _) = h.try_export(&plan, "x.zip.age", "keys/signing.key");
     assert_eq!(code, 1);
     assert_eq!(std::fs::read(h.path("x.zip.age")).unwrap(), b"keep me");
     h.export(&plan, "x.zip.age", &["--force"]);

@@ -197,6 +197,22 @@ impl Handover {
         (code, doc)
     }
 
+    /// Exports with `plan` to `out` and the signing key in `key`; returns
+    /// the exit code and the `--json` document.
+    pub fn try_export(&self, plan: &str, out: &str, key: &str) -> (i32, serde_json::Value) {
+        self.json(&[
+            "export",
+            "--plan",
+            plan,
+            "--store",
+            "source.db",
+            "--signing-key",
+            key,
+            "--out",
+            out,
+        ])
+    }
+
     /// Exports with `plan` to `out`; asserts success.
     pub fn export(&self, plan: &str, out: &str, extra: &[&str]) -> serde_json::Value {
         let mut args = vec![
