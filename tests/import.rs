@@ -558,9 +558,10 @@ fn unlock_clears_a_failed_imports_mark_only() {
     assert_eq!(doc["summary"]["groups"], serde_json::json!(["wonen-noord"]));
 }
 
-#[test]
-fn a_killed_import_leaves_the_target_as_it_was() {
-    let h = Handover::new();
+/// A generated account of 200 dossiers exported (rehearsal, level C) to
+/// `big.zip.age` with `big.toml`, and a test account with the same
+/// configuration in `big-target.db`: an import that writes for a while.
+fn big_import(h: &Handover) {
     let dir = h.dir();
     let generate = [
         "account",
@@ -587,7 +588,7 @@ fn a_killed_import_leaves_the_target_as_it_was() {
         .unwrap()
         .replace("zorggroep-noord", "groot");
     std::fs::write(h.path("big.toml"), text).unwrap();
-    let args = [
+    let export = [
         "export",
         "--plan",
         "big.toml",
@@ -599,16 +600,15 @@ fn a_killed_import_leaves_the_target_as_it_was() {
         "big.zip.age",
         "--rehearsal",
     ];
-    let (code, _, err) = h.run(&args);
+    let (code, _, err) = h.run(&export);
     assert_eq!(code, 0, "{err}");
-    // The target: a test account with the same configuration (generated).
-    let tgt = [
+    let target = [
         "account",
         "generate",
         "--account",
         TEST,
         "--store",
-        "kill.db",
+        "big-target.db",
         "--dossiers",
         "1",
         "--reports",
@@ -616,29 +616,13 @@ fn a_killed_import_leaves_the_target_as_it_was() {
         "--groups",
         "1",
     ];
-    assert_eq!(run(dir, &tgt).0, 0);
-    let dump = |out: &str| {
-        assert_eq!(
-            run(
-                dir,
-                &[
-                    "account",
-                    "dump",
-                    "--account",
-                    TEST,
-                    "--store",
-                    "kill.db",
-                    "--out",
-                    out
-                ]
-            )
-            .0,
-            0
-        )
-    };
-    dump("before");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dossier-transfer"))
-        .current_dir(dir)
+    assert_eq!(run(dir, &target).0, 0);
+}
+
+/// Starts the big import and returns once it holds the account's mark.
+fn start_big_import(h: &Handover) -> std::process::Child {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dossier-transfer"))
+        .current_dir(h.dir())
         .env("DOSSIER_TRANSFER_OPERATOR", common::handover::OPERATOR)
         .args([
             "import",
@@ -648,17 +632,16 @@ fn a_killed_import_leaves_the_target_as_it_was() {
             "--identity",
             "keys/identity.txt",
             "--store",
-            "kill.db",
+            "big-target.db",
             "--account",
             TEST,
             "--quiet",
         ])
         .spawn()
         .unwrap();
-    // Wait until the import has taken its mark (it then writes for a while).
     let started = std::time::Instant::now();
     loop {
-        let conn = rusqlite::Connection::open(h.path("kill.db")).unwrap();
+        let conn = rusqlite::Connection::open(h.path("big-target.db")).unwrap();
         let marked: Option<String> = conn
             .query_row(
                 "SELECT read_only_migration FROM accounts WHERE slug = ?1",
@@ -667,13 +650,36 @@ fn a_killed_import_leaves_the_target_as_it_was() {
             )
             .unwrap_or(None);
         if marked.is_some() || started.elapsed().as_secs() > 60 {
-            break;
+            return child;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+fn dump_big(h: &Handover, out: &str) {
+    let args = [
+        "account",
+        "dump",
+        "--account",
+        TEST,
+        "--store",
+        "big-target.db",
+        "--out",
+        out,
+    ];
+    assert_eq!(run(h.dir(), &args).0, 0);
+}
+
+#[test]
+fn a_killed_import_leaves_the_target_as_it_was() {
+    let h = Handover::new();
+    big_import(&h);
+    dump_big(&h, "before");
+    let mut child = start_big_import(&h);
+    // Well inside the write, which takes seconds.
     std::thread::sleep(std::time::Duration::from_millis(100));
     unsafe_kill(&mut child);
-    let store = dossier_transfer::store::Store::open(&h.path("kill.db"), false).unwrap();
+    let store = dossier_transfer::store::Store::open(&h.path("big-target.db"), false).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
     // Killed mid-import: the mark stays, nothing of the migration is there.
     let account = store.require_account(TEST).unwrap();
@@ -689,18 +695,53 @@ fn a_killed_import_leaves_the_target_as_it_was() {
             .is_none()
     );
     drop(store);
-    dump("after");
+    dump_big(&h, "after");
     assert_same_tree(&h.path("before"), &h.path("after"));
     let (code, _, err) = h.run(&[
         "unlock",
         "--plan",
         "big.toml",
         "--store",
-        "kill.db",
+        "big-target.db",
         "--account",
         TEST,
     ]);
     assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_write_during_a_running_import_is_refused_and_changes_nothing() {
+    let h = Handover::new();
+    big_import(&h);
+    let mut child = start_big_import(&h);
+    // Another operator aligns the test account while the import runs.
+    let (code, doc) = h.json(&[
+        "align",
+        "--plan",
+        "big.toml",
+        "--source-store",
+        "big.db",
+        "--target-store",
+        "big-target.db",
+    ]);
+    assert_eq!(code, 4, "{doc:#}");
+    let found = codes(&doc);
+    assert!(
+        found == ["account-read-only"] || found == ["store-busy"],
+        "{found:?}"
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "the import itself goes on");
+    let store = dossier_transfer::store::Store::open(&h.path("big-target.db"), false).unwrap();
+    let account = store.require_account(TEST).unwrap();
+    assert_eq!(account.read_only, None);
+    assert!(
+        store
+            .imported(account.id, "noord-naar-oost-2026-11")
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 
 fn unsafe_kill(child: &mut std::process::Child) {
@@ -769,4 +810,40 @@ fn a_refusal_outranks_problems() {
         h.import("broken.zip.age", &plan, TEST, &[]),
         "already-imported",
     );
+}
+
+#[test]
+fn replacing_an_account_an_import_holds_is_refused() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    {
+        let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
+        let account = store.require_account(TEST).unwrap();
+        store
+            .begin_import(
+                account.id,
+                "noord-naar-oost-2026-11",
+                dossier_transfer::store::journal::Stage::Test,
+                false,
+                "0",
+                "X <x@y.example>",
+            )
+            .unwrap();
+    }
+    let before = std::fs::read(h.path("target.db")).unwrap();
+    let tree = fixtures().join("test-account").display().to_string();
+    refused(
+        h.json(&[
+            "account",
+            "load",
+            &tree,
+            "--store",
+            "target.db",
+            "--replace",
+        ]),
+        "account-read-only",
+    );
+    assert_eq!(std::fs::read(h.path("target.db")).unwrap(), before);
 }

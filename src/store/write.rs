@@ -49,7 +49,19 @@ impl Tx<'_> {
     }
 
     /// Removes an account and everything in it (for `account load --replace`).
+    /// Refused (`account-read-only`) while a migration holds the account.
     pub fn delete_account(&self, slug: &str) -> Result<()> {
+        let holder: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT read_only_migration FROM accounts WHERE slug = ?1",
+                [slug],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        if let Some(h) = holder {
+            return Err(super::journal::read_only_refusal(slug, &h));
+        }
         self.tx
             .execute("DELETE FROM accounts WHERE slug = ?1", [slug])
             .map_err(|e| self.err(e))?;
