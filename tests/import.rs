@@ -620,6 +620,8 @@ fn big_import(h: &Handover) {
 }
 
 /// Starts the big import and returns once it holds the account's mark.
+// The caller waits for the child or kills it.
+#[allow(clippy::zombie_processes)]
 fn start_big_import(h: &Handover) -> std::process::Child {
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dossier-transfer"))
         .current_dir(h.dir())
