@@ -849,3 +849,39 @@ fn replacing_an_account_an_import_holds_is_refused() {
     );
     assert_eq!(std::fs::read(h.path("target.db")).unwrap(), before);
 }
+
+#[test]
+fn check_after_an_import_does_not_count_the_migrations_own_dossiers() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::passing());
+    h.align(&plan);
+    h.export(&plan, "x.zip.age", &[]);
+    ok(h.import("x.zip.age", &plan, TEST, &[]));
+    let (code, doc) = h.json(&[
+        "check",
+        "--plan",
+        &plan,
+        "--source-store",
+        "source.db",
+        "--target-store",
+        "target.db",
+    ]);
+    assert_eq!(code, 3);
+    let problems = doc["problems"].as_array().unwrap();
+    let errors: Vec<&str> = problems
+        .iter()
+        .filter(|p| p["severity"] == "error")
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors, ["already-imported"], "{doc:#}");
+    // The imported copies are the same clients, not other dossiers of them.
+    let clashes: Vec<&str> = problems
+        .iter()
+        .filter(|p| p["code"] == "client-exists-on-target")
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        clashes.iter().all(|m| m.contains(&format!("on `{LIVE}`"))),
+        "{clashes:#?}"
+    );
+}

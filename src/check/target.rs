@@ -497,12 +497,26 @@ fn grants(members: &[MovingMember], group: &str) -> Vec<MemberGrant> {
     by_email.into_values().collect()
 }
 
+/// Whether an import of `migration` brought this dossier.
+fn of_migration(d: &DossierRow, migration: &str) -> bool {
+    d.dossier
+        .origin
+        .as_ref()
+        .is_some_and(|o| o.migration == migration)
+}
+
 /// `client-exists-on-target`: the same BSN on a dossier already here.
 fn clients_on_target(cx: &Cx, account: &AccountRow, problems: &mut Vec<Problem>) -> Result<()> {
     let Some(resolved) = cx.resolved else {
         return Ok(());
     };
-    let here = cx.store.account_dossiers(account.id)?;
+    // Dossiers this migration already brought are the same clients, not others.
+    let here: Vec<DossierRow> = cx
+        .store
+        .account_dossiers(account.id)?
+        .into_iter()
+        .filter(|d| !of_migration(d, &cx.plan.id))
+        .collect();
     let groups: HashMap<i64, String> = cx
         .store
         .groups(account.id)?
@@ -547,16 +561,23 @@ fn member_limit(cx: &Cx, account: &AccountRow, problems: &mut Vec<Problem>) -> R
     let Some(moving) = cx.moving else {
         return Ok(());
     };
-    problems.extend(member_limit_problems(cx.store, account, &moving.members)?);
+    problems.extend(member_limit_problems(
+        cx.store,
+        account,
+        &moving.members,
+        &cx.plan.id,
+    )?);
     Ok(())
 }
 
 /// The member-limit check on its own, shared with `import`, which repeats
 /// it right before it writes.
+/// Dossiers that `migration` itself brought earlier are not counted twice.
 pub fn member_limit_problems(
     store: &Store,
     account: &AccountRow,
     members: &[MovingMember],
+    migration: &str,
 ) -> Result<Vec<Problem>> {
     let mut arriving: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
     for m in members {
@@ -568,7 +589,7 @@ pub fn member_limit_problems(
     if arriving.is_empty() {
         return Ok(Vec::new());
     }
-    let present = present_members(store, account.id, &arriving)?;
+    let present = present_members(store, account.id, &arriving, migration)?;
     let mut problems = Vec::new();
     for (key, (email, dossiers)) in &arriving {
         let there = present.get(key).cloned().unwrap_or_default();
@@ -585,10 +606,12 @@ fn present_members<T>(
     store: &Store,
     account: i64,
     arriving: &BTreeMap<String, T>,
+    migration: &str,
 ) -> Result<HashMap<String, BTreeSet<String>>> {
     let ids: HashMap<i64, String> = store
         .account_dossiers(account)?
         .into_iter()
+        .filter(|d| !of_migration(d, migration))
         .map(|d| (d.id, d.dossier.id))
         .collect();
     let mut present: HashMap<String, BTreeSet<String>> = HashMap::new();
@@ -599,9 +622,9 @@ fn present_members<T>(
                 .and_then(Value::as_str)
                 .unwrap_or_default(),
         );
-        if arriving.contains_key(&email) {
-            let id = ids.get(&rec.dossier).cloned().unwrap_or_default();
-            present.entry(email).or_default().insert(id);
+        // A dossier missing from `ids` is one the migration brought.
+        if let (true, Some(id)) = (arriving.contains_key(&email), ids.get(&rec.dossier)) {
+            present.entry(email).or_default().insert(id.clone());
         }
         Ok(())
     })?;

@@ -47,7 +47,7 @@ pub fn target_checks(
         }
     }
     let members = arriving_members(manifest, reader, plan)?;
-    problems.extend(member_limit_problems(store, account, &members)?);
+    problems.extend(member_limit_problems(store, account, &members, &plan.id)?);
     Ok(problems)
 }
 
