@@ -79,6 +79,12 @@ fn write_object(map: &serde_json::Map<String, Value>, out: &mut String) {
 
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
+    // Most strings need no escape: one quick scan, one copy.
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     // Runs without anything to escape are copied whole; every escape is
     // ASCII, so scanning bytes never splits a character.
     let mut run = 0;
