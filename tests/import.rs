@@ -84,6 +84,24 @@ impl Handover {
     }
 }
 
+/// Marks the test account read-only for `migration` and opens its journal
+/// row, as an import does before it writes (or as one that died leaves it).
+fn hold_test_account(h: &Handover, migration: &str) -> (dossier_transfer::store::Store, i64) {
+    let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
+    let account = store.require_account(TEST).unwrap();
+    let journal = store
+        .begin_import(
+            account.id,
+            migration,
+            dossier_transfer::store::journal::Stage::Test,
+            false,
+            "0",
+            "X <x@y.example>",
+        )
+        .unwrap();
+    (store, journal)
+}
+
 fn refused(result: (i32, Value), code: &str) {
     let (exit, doc) = result;
     assert_eq!(exit, 4, "{doc:#}");
@@ -460,18 +478,7 @@ fn a_write_while_an_import_holds_the_account_is_refused() {
     h.export(&plan, "x.zip.age", &[]);
     // Another migration holds the test account (a failed import's mark).
     {
-        let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
-        let account = store.require_account(TEST).unwrap();
-        store
-            .begin_import(
-                account.id,
-                "een-andere-migratie",
-                dossier_transfer::store::journal::Stage::Test,
-                false,
-                "0",
-                "X <x@y.example>",
-            )
-            .unwrap();
+        hold_test_account(&h, "een-andere-migratie");
     }
     let before = std::fs::read(h.path("target.db")).unwrap();
     refused(h.import("x.zip.age", &plan, TEST, &[]), "account-read-only");
@@ -517,18 +524,7 @@ fn unlock_clears_a_failed_imports_mark_only() {
     h.align(&plan);
     h.export(&plan, "x.zip.age", &[]);
     {
-        let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
-        let account = store.require_account(TEST).unwrap();
-        let j = store
-            .begin_import(
-                account.id,
-                "noord-naar-oost-2026-11",
-                dossier_transfer::store::journal::Stage::Test,
-                false,
-                "0",
-                "X <x@y.example>",
-            )
-            .unwrap();
+        let (mut store, j) = hold_test_account(&h, "noord-naar-oost-2026-11");
         store.fail_import(j, "simulated crash").unwrap();
     }
     let doc = ok(h.step("unlock", &plan, TEST, &[]));
@@ -821,18 +817,7 @@ fn replacing_an_account_an_import_holds_is_refused() {
     h.align(&plan);
     h.export(&plan, "x.zip.age", &[]);
     {
-        let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
-        let account = store.require_account(TEST).unwrap();
-        store
-            .begin_import(
-                account.id,
-                "noord-naar-oost-2026-11",
-                dossier_transfer::store::journal::Stage::Test,
-                false,
-                "0",
-                "X <x@y.example>",
-            )
-            .unwrap();
+        hold_test_account(&h, "noord-naar-oost-2026-11");
     }
     let before = std::fs::read(h.path("target.db")).unwrap();
     let tree = fixtures().join("test-account").display().to_string();
