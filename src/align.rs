@@ -16,7 +16,7 @@ use crate::check::difference_problem;
 use crate::error::Result;
 use crate::model::Config;
 use crate::plan::{Plan, TestLevel};
-use crate::problem::{Problem, Severity};
+use crate::problem::{Code, Problem, Severity};
 use crate::store::audit::{AuditEvent, Outcome};
 use crate::store::{AccountRow, Store};
 use serde::Serialize;
@@ -83,7 +83,7 @@ pub fn plan(plan: &Plan, source: &Store, target: &Store) -> Result<(Alignment, V
                 "target account `{slug}` is not in store {}",
                 target.path().display()
             );
-            problems.push(Problem::error("account-not-found", message));
+            problems.push(Problem::error(Code::AccountNotFound, message));
             continue;
         };
         if let Some(holder) = &account.read_only {
@@ -109,12 +109,12 @@ fn source_config(
             "source account `{slug}` is not in store {}",
             source.path().display()
         );
-        problems.push(Problem::error("account-not-found", message));
+        problems.push(Problem::error(Code::AccountNotFound, message));
         return Ok(None);
     };
     let Some(group) = source.group(account.id, key)? else {
         problems.push(Problem::error(
-            "group-not-found",
+            Code::GroupNotFound,
             format!("source group `{key}` is not in account `{slug}`"),
         ));
         return Ok(None);
@@ -141,7 +141,7 @@ fn align_group(
     let slug = &account.account.slug;
     let Some(group) = target.group(account.id, key)? else {
         problems.push(Problem::error(
-            "target-group-not-found",
+            Code::TargetGroupNotFound,
             format!("group `{key}` is not in `{slug}`: create it on the target first, or fix `to_group` in the plan"),
         ));
         return Ok(None);

@@ -13,6 +13,7 @@ use crate::model::syntax::fold;
 use crate::model::{
     Account, Config, Contact, Dossier, DossierStatus, Group, Person, Role, Status, Teammate,
 };
+use crate::problem::Code;
 use crate::store::write::NewRecord;
 use crate::store::{Store, Tx};
 use jiff::civil::{Date, DateTime};
@@ -74,7 +75,7 @@ fn per_dossier(kind: &Kind, reports: u32, files: u32) -> u32 {
 pub fn generate(store: &mut Store, opts: &Options) -> Result<Summary> {
     if !crate::model::syntax::is_key(&opts.slug) {
         return Err(Error::invalid(crate::problem::Problem::error(
-            "plan-invalid",
+            Code::PlanInvalid,
             format!(
                 "`{}` is not an account slug ([a-z0-9][a-z0-9-]{{0,63}})",
                 opts.slug
@@ -84,7 +85,7 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<Summary> {
     let tx = store.begin()?;
     if tx.account_exists(&opts.slug)? {
         return Err(Error::invalid(crate::problem::Problem::error(
-            "account-exists",
+            Code::AccountExists,
             format!(
                 "account `{}` is already in the store; pick another --account",
                 opts.slug

@@ -6,7 +6,7 @@
 //! work with `age` and `minisign`.
 
 use crate::error::{Error, Result};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use age::secrecy::ExposeSecret;
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
@@ -249,7 +249,7 @@ fn identity_mistake(text: &str) -> Option<&'static str> {
 pub fn parse_recipients(list: &[String]) -> Result<Vec<age::x25519::Recipient>> {
     if list.is_empty() {
         return Err(Error::invalid(Problem::error(
-            "plan-invalid",
+            Code::PlanInvalid,
             "[handover] recipients: empty; give at least one age recipient",
         )));
     }
@@ -259,7 +259,7 @@ pub fn parse_recipients(list: &[String]) -> Result<Vec<age::x25519::Recipient>> 
         match entry.trim().parse::<age::x25519::Recipient>() {
             Ok(r) => recipients.push(r),
             Err(e) => problems.push(Problem::error(
-                "plan-invalid",
+                Code::PlanInvalid,
                 format!(
                     "[handover] recipients[{}]: `{entry}` is not a valid age recipient ({e}); copy it from recipient.txt",
                     i + 1
@@ -551,7 +551,7 @@ mod tests {
         match parse_recipients(&[good, bad]) {
             Err(Error::Invalid(p)) => {
                 assert_eq!(p.len(), 1);
-                assert_eq!(p[0].code, "plan-invalid");
+                assert_eq!(p[0].code, Code::PlanInvalid);
                 assert!(p[0].message.contains("recipients[2]"), "{}", p[0].message);
             }
             other => panic!("expected plan-invalid, got {other:?}"),

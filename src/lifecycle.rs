@@ -5,14 +5,14 @@ use crate::archive::manifest::Manifest;
 use crate::error::{Error, Result};
 use crate::import::stage_of;
 use crate::plan::Plan;
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::report::compare::compare;
 use crate::store::audit::{AuditEvent, Outcome};
 use crate::store::journal::{Entry, Removed, Stage};
 use crate::store::{AccountRow, Store};
 use serde::Serialize;
 
-fn refuse<T>(code: &'static str, message: String) -> Result<T> {
+fn refuse<T>(code: Code, message: String) -> Result<T> {
     Err(Error::Refused(Problem::error(code, message)))
 }
 
@@ -23,7 +23,7 @@ fn imported(store: &Store, plan: &Plan, slug: &str) -> Result<(AccountRow, Stage
     match store.imported(account.id, &plan.id)? {
         Some(entry) => Ok((account, stage, entry)),
         None => refuse(
-            "not-imported",
+            Code::NotImported,
             format!("migration {} is not imported into `{slug}`", plan.id),
         ),
     }
@@ -56,7 +56,7 @@ pub fn sign_off(
     let (account, stage, entry) = imported(store, plan, slug)?;
     if let Some(at) = &entry.signed_off_at {
         return refuse(
-            "already-signed-off",
+            Code::AlreadySignedOff,
             format!(
                 "the {} stage in `{slug}` was signed off at {at} by {}",
                 stage.as_str(),
@@ -67,7 +67,7 @@ pub fn sign_off(
     let comparison = compare(store, account.id, &plan.id, &journal_manifest(&entry)?)?;
     if comparison.mismatches() > 0 {
         return refuse(
-            "report-mismatch",
+            Code::ReportMismatch,
             format!(
                 "the report shows {} dossier(s) that do not match the manifest; see `report`",
                 comparison.mismatches()
@@ -101,7 +101,7 @@ pub fn rollback(store: &mut Store, plan: &Plan, slug: &str, operator: &str) -> R
     let (account, stage, entry) = imported(store, plan, slug)?;
     if entry.signed_off_at.is_some() && !(stage == Stage::Test && live_signed_off(store, plan)?) {
         return refuse(
-            "already-signed-off",
+            Code::AlreadySignedOff,
             format!(
                 "the {} stage in `{slug}` is signed off: it can no longer be rolled back",
                 stage.as_str()
@@ -117,7 +117,7 @@ pub fn rollback(store: &mut Store, plan: &Plan, slug: &str, operator: &str) -> R
         .collect();
     if !changed.is_empty() {
         return refuse(
-            "changed-after-import",
+            Code::ChangedAfterImport,
             format!(
                 "records were added to migrated dossier(s) {} since the import; a rollback would lose them",
                 changed.join(", ")
@@ -178,7 +178,7 @@ pub fn unlock(store: &mut Store, plan: &Plan, slug: &str, operator: &str) -> Res
     if account.read_only.as_deref() == Some(plan.id.as_str()) {
         if committed || tx.has_migration_data(account.id, &plan.id)? {
             return refuse(
-                "unlock-refused",
+                Code::UnlockRefused,
                 format!(
                     "migration {} has data committed in `{slug}`: the mark is not a failed import's",
                     plan.id
@@ -189,7 +189,7 @@ pub fn unlock(store: &mut Store, plan: &Plan, slug: &str, operator: &str) -> Res
         done.account = true;
     } else if let Some(other) = &account.read_only {
         return refuse(
-            "unlock-refused",
+            Code::UnlockRefused,
             format!("`{slug}` is held by migration {other}, not {}", plan.id),
         );
     }

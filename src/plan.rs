@@ -17,15 +17,15 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::model::kinds::DataType;
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 
-const PLAN_INVALID: &str = "plan-invalid";
-const UNKNOWN_KEY: &str = "plan-unknown-key";
-const CONSENT_MISSING: &str = "consent-missing";
-const CONSENT_INCOMPLETE: &str = "consent-incomplete";
-const NO_DATA_TYPES: &str = "no-data-types";
-const SINCE_AFTER_CUT_OFF: &str = "since-after-cut-off";
-const SELECTED_TWICE: &str = "dossier-selected-twice";
+const PLAN_INVALID: Code = Code::PlanInvalid;
+const UNKNOWN_KEY: Code = Code::PlanUnknownKey;
+const CONSENT_MISSING: Code = Code::ConsentMissing;
+const CONSENT_INCOMPLETE: Code = Code::ConsentIncomplete;
+const NO_DATA_TYPES: Code = Code::NoDataTypes;
+const SINCE_AFTER_CUT_OFF: Code = Code::SinceAfterCutOff;
+const SELECTED_TWICE: Code = Code::DossierSelectedTwice;
 
 const TOP_KEYS: &[&str] = &[
     "id",
@@ -353,7 +353,7 @@ impl<'t> Cx<'t> {
         self.newlines.partition_point(|&n| n < span.start) + 1
     }
 
-    fn report(&mut self, code: &'static str, line: usize, what: &str, msg: impl Display) {
+    fn report(&mut self, code: Code, line: usize, what: &str, msg: impl Display) {
         let message = format!("{} line {line}: {what}: {msg}", self.file);
         self.found.push((line, Problem::error(code, message)));
     }
@@ -443,7 +443,7 @@ impl<'a, 'i> Section<'a, 'i> {
         &self,
         cx: &mut Cx,
         key: &str,
-        (expected, code): (&str, &'static str),
+        (expected, code): (&str, Code),
         f: impl Fn(&DeValue<'i>) -> Option<T>,
     ) -> Got<T> {
         let Some(v) = self.raw(key) else {
@@ -466,7 +466,7 @@ impl<'a, 'i> Section<'a, 'i> {
     }
 
     /// A string; anything else is reported with `code`.
-    fn string_or(&self, cx: &mut Cx, key: &str, code: &'static str) -> Got<String> {
+    fn string_or(&self, cx: &mut Cx, key: &str, code: Code) -> Got<String> {
         let expected = ("a string", code);
         self.typed(cx, key, expected, |v| v.as_str().map(str::to_owned))
     }
@@ -520,7 +520,7 @@ impl<'a, 'i> Section<'a, 'i> {
 
     /// A date as a TOML local date or a `YYYY-MM-DD` string; anything else
     /// is reported with `code`.
-    fn date(&self, cx: &mut Cx, key: &str, code: &'static str) -> Got<Date> {
+    fn date(&self, cx: &mut Cx, key: &str, code: Code) -> Got<Date> {
         let Some(v) = self.raw(key) else {
             return Got::Absent;
         };
@@ -1280,7 +1280,7 @@ to_group = "wonen-oost"
 
     /// Asserts a problem with `code` whose message is at `line` and names
     /// `what`, and returns its message.
-    fn expect(problems: &[Problem], code: &str, line: usize, what: &str) -> String {
+    fn expect(problems: &[Problem], code: Code, line: usize, what: &str) -> String {
         let prefix = format!("plan.toml line {line}: {what}");
         let found = problems
             .iter()
@@ -1294,7 +1294,7 @@ to_group = "wonen-oost"
         }
     }
 
-    fn only(problems: &[Problem], code: &str, line: usize, what: &str) -> String {
+    fn only(problems: &[Problem], code: Code, line: usize, what: &str) -> String {
         assert_eq!(problems.len(), 1, "{problems:#?}");
         expect(problems, code, line, what)
     }
@@ -1932,7 +1932,7 @@ to_group = "wonen-oost"
             .replace("\"test-account\"", "\"z\"")
             .replace("a.jansen@noord.example", "nobody")
             .replace(SIGNER, "RW");
-        let codes: Vec<&str> = errors(&text).iter().map(|p| p.code).collect();
+        let codes: Vec<Code> = errors(&text).iter().map(|p| p.code).collect();
         assert_eq!(
             codes,
             vec![PLAN_INVALID, PLAN_INVALID, CONSENT_INCOMPLETE, PLAN_INVALID]
@@ -2011,7 +2011,7 @@ account = "zorggroep-noord"
             Ok(_) => panic!("the unfilled template must not pass"),
             Err(problems) => problems,
         };
-        let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+        let codes: Vec<Code> = problems.iter().map(|p| p.code).collect();
         assert_eq!(
             codes,
             vec![

@@ -4,7 +4,7 @@
 use crate::error::Result;
 use crate::model::syntax::fold;
 use crate::plan::{DossierRef, Plan, Selection};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::store::{AccountRow, DossierRow, GroupRow, Store};
 use jiff::Timestamp;
 
@@ -39,7 +39,7 @@ pub fn resolve(
     let mut problems = Vec::new();
     let Some(account) = store.account(&plan.source.account)? else {
         problems.push(Problem::error(
-            "account-not-found",
+            Code::AccountNotFound,
             format!(
                 "source account `{}` is not in store {}",
                 plan.source.account,
@@ -50,7 +50,7 @@ pub fn resolve(
     };
     let Some(group) = store.group(account.id, &plan.source.group)? else {
         problems.push(Problem::error(
-            "group-not-found",
+            Code::GroupNotFound,
             format!(
                 "source group `{}` is not in account `{}`",
                 plan.source.group, plan.source.account
@@ -96,7 +96,7 @@ pub fn resolve(
                 if resolved.dossiers.iter().any(|s| s.row.id == row.id) {
                     problems.push(
                         Problem::error(
-                            "dossier-selected-twice",
+                            Code::DossierSelectedTwice,
                             format!(
                                 "plan line {}: dossier {id} ({}) is already selected",
                                 entry.line, row.dossier.name
@@ -107,7 +107,7 @@ pub fn resolve(
                 } else if after(row) {
                     problems.push(
                         Problem::error(
-                            "dossier-after-cut-off",
+                            Code::DossierAfterCutOff,
                             format!(
                                 "plan line {}: dossier {id} was created at {}, after the cut-off {}: it cannot move; take it out of the plan or move the cut-off",
                                 entry.line, row.dossier.created_at, plan.cut_off
@@ -153,7 +153,7 @@ fn find<'a>(
         [one] => Some(one),
         [] => {
             problems.push(Problem::error(
-                "dossier-not-found",
+                Code::DossierNotFound,
                 format!("plan line {line}: no dossier with {what} in source group `{group}`"),
             ));
             None
@@ -172,7 +172,7 @@ fn find<'a>(
                 })
                 .collect();
             problems.push(Problem::error(
-                "dossier-ambiguous",
+                Code::DossierAmbiguous,
                 format!(
                     "plan line {line}: {what} matches {} dossiers: {}; select by id instead",
                     several.len(),

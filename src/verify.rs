@@ -14,7 +14,7 @@ use crate::model::kinds::{DataType, KINDS, Kind};
 use crate::model::syntax::{self, fold};
 use crate::model::{Account, Dossier, Group, Teammate};
 use crate::plan::{DossierRef, Plan, Selection};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::tree::read::{Record, Sink, read_tree};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -70,7 +70,10 @@ pub fn verify(
         Ok(opened) => opened,
         Err(OpenError::Fatal(e)) => return Err(e),
         Err(OpenError::Problems(mut problems)) => {
-            for p in problems.iter_mut().filter(|p| p.code == "decrypt-failed") {
+            for p in problems
+                .iter_mut()
+                .filter(|p| p.code == Code::DecryptFailed)
+            {
                 p.message = format!("{} ({})", p.message, plan.handover.recipients.join(", "));
             }
             return Ok(Verified {
@@ -127,7 +130,7 @@ fn once_each(problems: &mut Vec<Problem>) {
     let mut seen = HashSet::new();
     let mut corrupt = false;
     problems.retain(|p| {
-        if p.code == "archive-corrupt" {
+        if p.code == Code::ArchiveCorrupt {
             return !std::mem::replace(&mut corrupt, true);
         }
         seen.insert((p.code, p.message.clone(), p.path.clone()))
@@ -152,10 +155,10 @@ fn authenticate(
     };
     let comment = match reader.read_small(SIGNATURE, 64 << 10) {
         Err(_) if reader.refused(SIGNATURE) => None,
-        Err(p) if p.code == "entry-missing" => {
+        Err(p) if p.code == Code::EntryMissing => {
             problems.push(
                 Problem::error(
-                    "signature-missing",
+                    Code::SignatureMissing,
                     "the archive holds no manifest.json.minisig: it is not signed",
                 )
                 .path(SIGNATURE),
@@ -173,7 +176,7 @@ fn authenticate(
         Err(e) => {
             problems.push(
                 Problem::error(
-                    "manifest-invalid",
+                    Code::ManifestInvalid,
                     format!("manifest.json does not parse: {e}"),
                 )
                 .path(MANIFEST),
@@ -184,7 +187,7 @@ fn authenticate(
     if manifest.format != FORMAT {
         problems.push(
             Problem::error(
-                "manifest-invalid",
+                Code::ManifestInvalid,
                 format!("format is `{}`, not `{FORMAT}`", manifest.format),
             )
             .path(MANIFEST),
@@ -193,7 +196,7 @@ fn authenticate(
     }
     if manifest.format_version > FORMAT_VERSION {
         problems.push(Problem::error(
-            "format-unsupported",
+            Code::FormatUnsupported,
             format!(
                 "the archive has format_version {}; this tool reads up to version {FORMAT_VERSION}: use a newer dossier-transfer",
                 manifest.format_version
@@ -205,14 +208,14 @@ fn authenticate(
         let expected = trusted_comment(&manifest.migration_id, &manifest.created_at);
         if c != &expected {
             problems.push(Problem::error(
-                "migration-mismatch",
+                Code::MigrationMismatch,
                 format!("the signed trusted comment `{c}` does not match the manifest (`{expected}`): a signature of another archive"),
             ));
         }
     }
     if manifest.migration_id != plan.id {
         problems.push(Problem::error(
-            "migration-mismatch",
+            Code::MigrationMismatch,
             format!(
                 "the manifest is of migration `{}`, the plan is `{}`",
                 manifest.migration_id, plan.id
@@ -233,7 +236,7 @@ fn signature(
         Ok(comment) => {
             if !comment.contains(&format!("migration_id={} ", plan.id)) {
                 problems.push(Problem::error(
-                    "migration-mismatch",
+                    Code::MigrationMismatch,
                     format!("the signature is for another migration: trusted comment `{comment}`"),
                 ));
             }
@@ -241,13 +244,13 @@ fn signature(
         }
         Err(VerifyFailure::KeyInvalid(k)) => {
             problems.push(Problem::error(
-                "plan-invalid",
+                Code::PlanInvalid,
                 format!("the plan's signer `{k}` is not a minisign public key"),
             ));
             None
         }
         Err(e) => {
-            problems.push(Problem::error("signature-invalid", format!("manifest.json: {e}; only an archive signed by the plan's signer is accepted")).path(SIGNATURE));
+            problems.push(Problem::error(Code::SignatureInvalid, format!("manifest.json: {e}; only an archive signed by the plan's signer is accepted")).path(SIGNATURE));
             None
         }
     }
@@ -255,7 +258,7 @@ fn signature(
 
 /// The manifest against the plan both owners agreed to.
 fn check_against_plan(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
-    let mut mismatch = |what: String| problems.push(Problem::error("plan-mismatch", what));
+    let mut mismatch = |what: String| problems.push(Problem::error(Code::PlanMismatch, what));
     if m.plan_sha256 != plan.digest {
         mismatch(format!(
             "the archive was made from a plan with digest {}, this plan's is {}",
@@ -285,7 +288,7 @@ fn check_against_plan(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
         (Some(t), true) if t <= plan.cut_off_at => {}
         (Some(t), false) if t == plan.cut_off_at => {}
         _ => problems.push(Problem::error(
-            "manifest-invalid",
+            Code::ManifestInvalid,
             format!(
                 "effective_cut_off {} does not fit the cut-off {}",
                 m.effective_cut_off, plan.cut_off
@@ -305,7 +308,7 @@ fn check_dossiers(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
                 if &d.to_group != to_group {
                     problems.push(
                         Problem::error(
-                            "plan-mismatch",
+                            Code::PlanMismatch,
                             format!(
                                 "dossier {} goes to `{}`, the plan says `{to_group}`",
                                 d.id, d.to_group
@@ -328,17 +331,17 @@ fn check_dossiers(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
                     DossierRef::Name(n) => format!("name `{n}`"),
                 };
                 match found.as_slice() {
-                    [] => problems.push(Problem::error("dossier-missing", format!("the plan selects the dossier with {what} (line {}), the archive lacks it", e.line))),
+                    [] => problems.push(Problem::error(Code::DossierMissing, format!("the plan selects the dossier with {what} (line {}), the archive lacks it", e.line))),
                     [d] => {
                         planned.insert(fold(&d.id));
                         if d.to_group != e.to_group {
                             problems.push(
-                                Problem::error("plan-mismatch", format!("dossier {} goes to `{}`, the plan says `{}`", d.id, d.to_group, e.to_group)).dossier(d.id.clone()),
+                                Problem::error(Code::PlanMismatch, format!("dossier {} goes to `{}`, the plan says `{}`", d.id, d.to_group, e.to_group)).dossier(d.id.clone()),
                             );
                         }
                     }
                     several => problems.push(Problem::error(
-                        "dossier-unexpected",
+                        Code::DossierUnexpected,
                         format!("the plan's {what} matches {} dossiers of the archive", several.len()),
                     )),
                 }
@@ -347,7 +350,7 @@ fn check_dossiers(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
                 if !planned.contains(&fold(&d.id)) {
                     problems.push(
                         Problem::error(
-                            "dossier-unexpected",
+                            Code::DossierUnexpected,
                             format!(
                                 "dossier {} ({}) is in the archive but not in the plan",
                                 d.id, d.name
@@ -370,7 +373,7 @@ fn check_kinds(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
             if chosen && !counted {
                 problems.push(
                     Problem::error(
-                        "manifest-invalid",
+                        Code::ManifestInvalid,
                         format!(
                             "dossier {}: the manifest lacks the count or digest of {}",
                             d.id, kind.name
@@ -383,7 +386,7 @@ fn check_kinds(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
             if !chosen && (d.counts.contains_key(kind.name) || d.digests.contains_key(kind.name)) {
                 problems.push(
                     Problem::error(
-                        "kind-unexpected",
+                        Code::KindUnexpected,
                         format!(
                             "dossier {}: {} is in the manifest but the plan does not choose it",
                             d.id, kind.name
@@ -403,7 +406,7 @@ fn check_kinds(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
     }
     if sums != m.totals.records || m.totals.dossiers != m.dossiers.len() as u64 {
         problems.push(Problem::error(
-            "count-mismatch",
+            Code::CountMismatch,
             "the manifest's totals do not add up to its dossiers' counts",
         ));
     }
@@ -414,7 +417,11 @@ fn check_plan_entry(reader: &mut ArchiveReader, plan: &Plan, problems: &mut Vec<
     match reader.read_small(PLAN, 16 << 20) {
         Ok(bytes) if crate::digest::sha256_hex(&bytes) == plan.digest => {}
         Ok(_) => problems.push(
-            Problem::error("plan-mismatch", "plan.json in the archive is not this plan").path(PLAN),
+            Problem::error(
+                Code::PlanMismatch,
+                "plan.json in the archive is not this plan",
+            )
+            .path(PLAN),
         ),
         Err(_) if reader.refused(PLAN) => {}
         Err(p) => problems.push(p),
@@ -461,7 +468,7 @@ fn check_entries(
         if ![MANIFEST, SIGNATURE].contains(&e.name.as_str()) && !listed.contains(e.name.as_str()) {
             problems.push(
                 Problem::error(
-                    "entry-unexpected",
+                    Code::EntryUnexpected,
                     format!(
                         "entry `{}` is in the archive but not in the manifest",
                         e.name
@@ -473,7 +480,7 @@ fn check_entries(
     }
     if oxum(&m.entries) != m.payload_oxum {
         problems.push(Problem::error(
-            "manifest-invalid",
+            Code::ManifestInvalid,
             format!(
                 "payload_oxum {} does not match the entries ({})",
                 m.payload_oxum,
@@ -488,7 +495,7 @@ fn check_entries(
         if !reader.has(&e.path) {
             problems.push(
                 Problem::error(
-                    "entry-missing",
+                    Code::EntryMissing,
                     format!(
                         "entry `{}` is in the manifest but not in the archive",
                         e.path
@@ -511,7 +518,7 @@ fn check_entries(
         if size != e.size {
             problems.push(
                 Problem::error(
-                    "entry-size-mismatch",
+                    Code::EntrySizeMismatch,
                     format!(
                         "entry `{}` holds {size} bytes, the manifest says {}",
                         e.path, e.size
@@ -522,7 +529,7 @@ fn check_entries(
         } else if sha != e.sha256 {
             problems.push(
                 Problem::error(
-                    "entry-checksum-mismatch",
+                    Code::EntryChecksumMismatch,
                     format!(
                         "entry `{}` has sha256 {sha}, the manifest says {}",
                         e.path, e.sha256
@@ -575,7 +582,7 @@ impl Tally {
             if !listed.contains(&fold(d)) {
                 self.problems.push(
                     Problem::error(
-                        "dossier-unexpected",
+                        Code::DossierUnexpected,
                         format!("dossier {d} is in the archive but not in the manifest"),
                     )
                     .dossier(d.clone()),
@@ -587,7 +594,7 @@ impl Tally {
             if !present.contains(&fold(&d.id)) {
                 self.problems.push(
                     Problem::error(
-                        "dossier-missing",
+                        Code::DossierMissing,
                         format!("dossier {} is in the manifest but not in the archive", d.id),
                     )
                     .dossier(d.id.clone()),
@@ -600,7 +607,7 @@ impl Tally {
                 let found = digest.count();
                 if found != *expected {
                     self.problems.push(
-                        Problem::error("count-mismatch", format!("dossier {}: {kind}: the manifest says {expected} records, the archive holds {found}", d.id))
+                        Problem::error(Code::CountMismatch, format!("dossier {}: {kind}: the manifest says {expected} records, the archive holds {found}", d.id))
                             .dossier(d.id.clone())
                             .kind(kind.clone()),
                     );
@@ -609,7 +616,7 @@ impl Tally {
                 let digest = digest.finish();
                 if d.digests.get(kind) != Some(&digest) {
                     self.problems.push(
-                        Problem::error("digest-mismatch", format!("dossier {}: {kind}: the records' content digest is {digest}, the manifest says {}", d.id, d.digests.get(kind).map(String::as_str).unwrap_or("nothing")))
+                        Problem::error(Code::DigestMismatch, format!("dossier {}: {kind}: the records' content digest is {digest}, the manifest says {}", d.id, d.digests.get(kind).map(String::as_str).unwrap_or("nothing")))
                             .dossier(d.id.clone())
                             .kind(kind.clone()),
                     );
@@ -627,7 +634,7 @@ impl Tally {
             {
                 self.problems.push(
                     Problem::error(
-                        "count-mismatch",
+                        Code::CountMismatch,
                         format!(
                             "dossier {dossier}: {kind}: {} records the manifest does not count",
                             digest.count()
@@ -656,7 +663,7 @@ impl Sink for Tally {
     fn group(&mut self, group: &Group) -> Result<()> {
         if group.key != self.group {
             self.problems.push(Problem::error(
-                "plan-mismatch",
+                Code::PlanMismatch,
                 format!(
                     "the archive holds group `{}`, the plan's source group is `{}`",
                     group.key, self.group
@@ -681,7 +688,7 @@ impl Sink for Tally {
         let id = &record.checked.id;
         if !self.chosen.contains(&kind.data_type) {
             self.problems.push(
-                Problem::error("kind-unexpected", format!("dossier {dossier}: {} record {id}: the plan does not choose this data type", kind.name))
+                Problem::error(Code::KindUnexpected, format!("dossier {dossier}: {} record {id}: the plan does not choose this data type", kind.name))
                     .dossier(dossier.clone())
                     .kind(kind.name),
             );
@@ -691,7 +698,7 @@ impl Sink for Tally {
         {
             self.problems.push(
                 Problem::error(
-                    "record-after-cut-off",
+                    Code::RecordAfterCutOff,
                     format!(
                         "dossier {dossier}: {} record {id} was entered after the cut-off",
                         kind.name
@@ -714,7 +721,7 @@ impl Sink for Tally {
         {
             self.problems.push(
                 Problem::error(
-                    "record-before-since",
+                    Code::RecordBeforeSince,
                     format!("dossier {dossier}: report {id} is dated {date}, before {since}"),
                 )
                 .dossier(dossier.clone())

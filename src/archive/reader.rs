@@ -6,7 +6,7 @@
 //! Memory is bounded by the caps, not by the archive's size.
 
 use crate::error::{Error, Result};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -110,7 +110,7 @@ impl From<Error> for OpenError {
     }
 }
 
-fn problem(code: &'static str, message: impl Into<String>) -> Problem {
+fn problem(code: Code, message: impl Into<String>) -> Problem {
     Problem::error(code, message)
 }
 
@@ -131,7 +131,7 @@ impl ArchiveReader {
         };
         let corrupt = |failure: &Failure, fallback: Problem| match failure.0.borrow().as_ref() {
             Some(e) => problem(
-                "archive-corrupt",
+                Code::ArchiveCorrupt,
                 format!("{}: the encrypted stream is damaged: {e}", path.display()),
             ),
             None => fallback,
@@ -143,14 +143,14 @@ impl ArchiveReader {
             OpenError::Problems(vec![corrupt(
                 &failure,
                 problem(
-                    "zip-invalid",
+                    Code::ZipInvalid,
                     format!("{}: not a valid ZIP: {e}", path.display()),
                 ),
             )])
         })?;
         if zip.offset() > 0 {
             return Err(OpenError::Problems(vec![problem(
-                "zip-invalid",
+                Code::ZipInvalid,
                 format!("{}: {} bytes before the ZIP", path.display(), zip.offset()),
             )]));
         }
@@ -176,7 +176,10 @@ impl ArchiveReader {
     fn index(&mut self) -> Result<Vec<Problem>> {
         let mut problems = Vec::new();
         if self.zip.has_duplicate_names() {
-            problems.push(problem("entry-duplicate", "two entries have the same name"));
+            problems.push(problem(
+                Code::EntryDuplicate,
+                "two entries have the same name",
+            ));
         }
         let mut folded: HashMap<String, String> = HashMap::new();
         let mut total = 0u64;
@@ -198,7 +201,7 @@ impl ArchiveReader {
             };
             let Ok(name) = String::from_utf8(file.name.clone()) else {
                 problems.push(problem(
-                    "entry-name-unsafe",
+                    Code::EntryNameUnsafe,
                     format!("entry {index}: the name is not UTF-8"),
                 ));
                 continue;
@@ -206,7 +209,7 @@ impl ArchiveReader {
             if let Some(why) = unsafe_name(&name) {
                 problems.push(
                     problem(
-                        "entry-name-unsafe",
+                        Code::EntryNameUnsafe,
                         format!("entry `{}`: {why}", name.escape_debug()),
                     )
                     .path(name.clone()),
@@ -215,8 +218,11 @@ impl ArchiveReader {
             }
             if file.symlink {
                 problems.push(
-                    problem("entry-unsupported", format!("entry `{name}` is a symlink"))
-                        .path(name.clone()),
+                    problem(
+                        Code::EntryUnsupported,
+                        format!("entry `{name}` is a symlink"),
+                    )
+                    .path(name.clone()),
                 );
                 continue;
             }
@@ -225,8 +231,11 @@ impl ArchiveReader {
             }
             if file.encrypted {
                 problems.push(
-                    problem("entry-unsupported", format!("entry `{name}` is encrypted"))
-                        .path(name.clone()),
+                    problem(
+                        Code::EntryUnsupported,
+                        format!("entry `{name}` is encrypted"),
+                    )
+                    .path(name.clone()),
                 );
                 continue;
             }
@@ -236,7 +245,7 @@ impl ArchiveReader {
             ) {
                 problems.push(
                     problem(
-                        "entry-unsupported",
+                        Code::EntryUnsupported,
                         format!(
                             "entry `{name}` uses {:?}; only stored and deflate are read",
                             file.compression
@@ -250,7 +259,7 @@ impl ArchiveReader {
             if size > self.caps.entry_size {
                 problems.push(
                     problem(
-                        "entry-too-large",
+                        Code::EntryTooLarge,
                         format!(
                             "entry `{name}` declares {size} bytes, over the cap of {}",
                             self.caps.entry_size
@@ -264,7 +273,7 @@ impl ArchiveReader {
             let key: String = name.nfc().collect::<String>().to_lowercase();
             if let Some(other) = folded.insert(key, name.clone()) {
                 problems.push(
-                    problem("entry-duplicate", format!("entries `{other}` and `{name}` are equal after Unicode normalisation and case folding"))
+                    problem(Code::EntryDuplicate, format!("entries `{other}` and `{name}` are equal after Unicode normalisation and case folding"))
                         .path(name.clone()),
                 );
                 continue;
@@ -276,7 +285,7 @@ impl ArchiveReader {
         self.refused = problems.iter().filter_map(|p| p.path.clone()).collect();
         if total > self.caps.total_size {
             problems.push(problem(
-                "entry-too-large",
+                Code::EntryTooLarge,
                 format!(
                     "the entries hold {total} bytes together, over the cap of {}",
                     self.caps.total_size
@@ -289,13 +298,13 @@ impl ArchiveReader {
     fn zip_problem(&self, message: String) -> Problem {
         match self.failure.0.borrow().as_ref() {
             Some(e) => problem(
-                "archive-corrupt",
+                Code::ArchiveCorrupt,
                 format!(
                     "{}: the encrypted stream is damaged: {e}",
                     self.path.display()
                 ),
             ),
-            None => problem("zip-invalid", message),
+            None => problem(Code::ZipInvalid, message),
         }
     }
 
@@ -320,7 +329,7 @@ impl ArchiveReader {
     pub fn open_entry(&mut self, name: &str) -> Result<Box<dyn Read + '_>, Problem> {
         let Some(&i) = self.by_name.get(name) else {
             return Err(problem(
-                "entry-missing",
+                Code::EntryMissing,
                 format!("entry `{name}` is not in the archive"),
             )
             .path(name));
@@ -336,10 +345,10 @@ impl ArchiveReader {
             })),
             Err(e) => Err(match failure.0.borrow().as_ref() {
                 Some(err) => problem(
-                    "archive-corrupt",
+                    Code::ArchiveCorrupt,
                     format!("the encrypted stream is damaged: {err}"),
                 ),
-                None => problem("zip-invalid", format!("entry `{name}`: {e}")).path(name),
+                None => problem(Code::ZipInvalid, format!("entry `{name}`: {e}")).path(name),
             }),
         }
     }
@@ -352,7 +361,7 @@ impl ArchiveReader {
         drop(r);
         match n {
             Ok(n) if n as u64 > max => Err(problem(
-                "entry-too-large",
+                Code::EntryTooLarge,
                 format!("entry `{name}` is over {max} bytes"),
             )
             .path(name)),
@@ -365,7 +374,7 @@ impl ArchiveReader {
     pub fn classify(&self, name: &str, e: &io::Error) -> Problem {
         if let Some(err) = self.failure.0.borrow().as_ref() {
             return problem(
-                "archive-corrupt",
+                Code::ArchiveCorrupt,
                 format!(
                     "{}: the encrypted stream is damaged: {err}",
                     self.path.display()
@@ -374,16 +383,16 @@ impl ArchiveReader {
         }
         let message = e.to_string();
         if message.contains(OVER_CAP) {
-            return problem("entry-too-large", message).path(name);
+            return problem(Code::EntryTooLarge, message).path(name);
         }
         if TOO_LARGE_SIGNS.iter().any(|sign| message.contains(sign)) {
             return problem(
-                "entry-too-large",
+                Code::EntryTooLarge,
                 format!("entry `{name}` inflates past its declared size"),
             )
             .path(name);
         }
-        problem("zip-invalid", format!("entry `{name}`: {e}")).path(name)
+        problem(Code::ZipInvalid, format!("entry `{name}`: {e}")).path(name)
     }
 }
 
@@ -521,7 +530,10 @@ fn decrypt(
     use age::DecryptError as D;
     let shown = path.display();
     let corrupt = |why: String| {
-        OpenError::Problems(vec![problem("archive-corrupt", format!("{shown}: {why}"))])
+        OpenError::Problems(vec![problem(
+            Code::ArchiveCorrupt,
+            format!("{shown}: {why}"),
+        )])
     };
     let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(1 << 20, file)).map_err(
         |e| match e {
@@ -535,7 +547,7 @@ fn decrypt(
         .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
         .map_err(|e| match e {
             D::NoMatchingKeys => OpenError::Problems(vec![problem(
-                "decrypt-failed",
+                Code::DecryptFailed,
                 format!("{shown}: none of the given identities is a recipient of this archive; use the identity whose public key is in the plan's recipients"),
             )]),
             D::Io(e) => OpenError::Fatal(Error::io(path, e)),
@@ -547,7 +559,7 @@ fn decrypt(
 /// start, the end record at the end) and that it does not hold more
 /// entries than the cap, before the central directory is read into memory.
 fn check_framing(r: &mut Tap, caps: Caps) -> Result<(), Problem> {
-    let io = |e: io::Error| problem("zip-invalid", format!("reading the ZIP: {e}"));
+    let io = |e: io::Error| problem(Code::ZipInvalid, format!("reading the ZIP: {e}"));
     let len = r.seek(SeekFrom::End(0)).map_err(io)?;
     let tail_len = len.min(65_557);
     let mut tail = vec![0u8; tail_len as usize];
@@ -559,7 +571,7 @@ fn check_framing(r: &mut Tap, caps: Caps) -> Result<(), Problem> {
     });
     let Some(at) = eocd else {
         return Err(problem(
-            "zip-invalid",
+            Code::ZipInvalid,
             "no ZIP end record at the end of the plaintext (bytes after the ZIP, or not a ZIP)",
         ));
     };
@@ -570,13 +582,13 @@ fn check_framing(r: &mut Tap, caps: Caps) -> Result<(), Problem> {
         r.seek(SeekFrom::Start(offset)).map_err(io)?;
         r.read_exact(&mut record).map_err(io)?;
         if !record.starts_with(b"PK\x06\x06") {
-            return Err(problem("zip-invalid", "the zip64 end record is missing"));
+            return Err(problem(Code::ZipInvalid, "the zip64 end record is missing"));
         }
         count = u64::from_le_bytes(record[32..40].try_into().unwrap_or([0; 8]));
     }
     if count > caps.entries {
         return Err(problem(
-            "entry-too-large",
+            Code::EntryTooLarge,
             format!(
                 "the archive holds {count} entries, over the cap of {}",
                 caps.entries
@@ -587,7 +599,7 @@ fn check_framing(r: &mut Tap, caps: Caps) -> Result<(), Problem> {
     r.seek(SeekFrom::Start(0)).map_err(io)?;
     r.read_exact(&mut head).map_err(io)?;
     if count > 0 && &head != b"PK\x03\x04" {
-        return Err(problem("zip-invalid", "bytes before the ZIP"));
+        return Err(problem(Code::ZipInvalid, "bytes before the ZIP"));
     }
     r.seek(SeekFrom::Start(0)).map_err(io)?;
     Ok(())

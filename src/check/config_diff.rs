@@ -4,18 +4,18 @@
 //! and `align` agree by construction.
 
 use crate::model::config::{Config, ConfigField, Label, Page, Product, Tab};
-use crate::problem::Severity;
+use crate::problem::{Code, Severity};
 use serde::Serialize;
 use std::fmt;
 
-pub const FIELD_MISSING: &str = "config-field-missing";
-pub const FIELD_TYPE_MISMATCH: &str = "config-field-type-mismatch";
-pub const OPTION_MISSING: &str = "config-option-missing";
-pub const LABEL_MISSING: &str = "config-label-missing";
-pub const AGENDA_TYPE_MISSING: &str = "config-agenda-type-missing";
-pub const PRODUCT_MISSING: &str = "config-product-missing";
-pub const PRODUCT_UNIT_DIFFERS: &str = "config-product-unit-differs";
-pub const LABEL_DIFFERS: &str = "config-label-differs";
+pub const FIELD_MISSING: Code = Code::ConfigFieldMissing;
+pub const FIELD_TYPE_MISMATCH: Code = Code::ConfigFieldTypeMismatch;
+pub const OPTION_MISSING: Code = Code::ConfigOptionMissing;
+pub const LABEL_MISSING: Code = Code::ConfigLabelMissing;
+pub const AGENDA_TYPE_MISSING: Code = Code::ConfigAgendaTypeMissing;
+pub const PRODUCT_MISSING: Code = Code::ConfigProductMissing;
+pub const PRODUCT_UNIT_DIFFERS: Code = Code::ConfigProductUnitDiffers;
+pub const LABEL_DIFFERS: Code = Code::ConfigLabelDiffers;
 
 /// The element of the configuration a difference is about. It is also what
 /// the difference's record count counts (see `usage.rs`).
@@ -64,7 +64,7 @@ impl fmt::Display for Element {
 /// One difference, source group -> target group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     #[serde(flatten)]
     pub element: Element,
@@ -75,7 +75,7 @@ pub struct Difference {
 }
 
 impl Difference {
-    fn missing(code: &'static str, element: Element, detail: String) -> Self {
+    fn missing(code: Code, element: Element, detail: String) -> Self {
         Difference {
             code,
             severity: Severity::Error,
@@ -85,7 +85,7 @@ impl Difference {
         }
     }
 
-    fn conflict(code: &'static str, element: Element, detail: String) -> Self {
+    fn conflict(code: Code, element: Element, detail: String) -> Self {
         Difference {
             code,
             severity: Severity::Error,
@@ -227,7 +227,7 @@ fn diff_field(
 fn diff_labels(
     source: &[Label],
     target: &[Label],
-    missing_code: &'static str,
+    missing_code: Code,
     out: &mut Vec<Difference>,
     element: impl Fn(String) -> Element,
 ) {
@@ -456,7 +456,7 @@ mod tests {
         c
     }
 
-    fn codes(d: &[Difference]) -> Vec<(&'static str, String)> {
+    fn codes(d: &[Difference]) -> Vec<(Code, String)> {
         d.iter().map(|d| (d.code, d.element.to_string())).collect()
     }
 

@@ -25,7 +25,7 @@ use crate::export::walk::Survey;
 use crate::model::Account;
 use crate::model::syntax::fold;
 use crate::plan::{Consent, Plan};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::select::{self, Resolved};
 use crate::store::Store;
 use jiff::Timestamp;
@@ -147,7 +147,7 @@ pub fn check(plan: &Plan, source: &Store, target: &Store, now: Timestamp) -> Res
 fn cut_off_in_future(plan: &Plan, now: Timestamp, problems: &mut Vec<Problem>) {
     if plan.cut_off_at > now {
         problems.push(Problem::warning(
-            "cut-off-in-future",
+            Code::CutOffInFuture,
             format!(
                 "the cut-off {} is still ahead: a real export can only run after it (records entered until then will move too)",
                 plan.cut_off
@@ -168,7 +168,7 @@ pub(crate) fn consent_owner(
         return;
     }
     problems.push(Problem::error(
-        "consent-not-owner",
+        Code::ConsentNotOwner,
         format!(
             "the {side} consent was given by {} <{}>, but the owner of account `{}` is {} <{}>: the owner must consent",
             consent.name, consent.email, account.slug, account.owner.name, account.owner.email

@@ -10,7 +10,7 @@ use crate::model::kinds::DataType;
 use crate::model::syntax::fold;
 use crate::model::{Role, Status, Teammate};
 use crate::plan::{Plan, TestLevel};
-use crate::problem::{Problem, Severity};
+use crate::problem::{Code, Problem, Severity};
 use crate::select::Resolved;
 use crate::store::{AccountRow, DossierRow, Store};
 use serde::Serialize;
@@ -186,7 +186,7 @@ pub(super) fn check_account(
     };
     let Some(account) = cx.store.account(slug)? else {
         problems.push(Problem::error(
-            "account-not-found",
+            Code::AccountNotFound,
             format!(
                 "{} target account `{slug}` is not in store {}",
                 stage.name(),
@@ -230,7 +230,7 @@ fn account_state(
     let slug = &account.account.slug;
     if let Some(holder) = &account.read_only {
         problems.push(Problem::error(
-            "account-read-only",
+            Code::AccountReadOnly,
             format!(
                 "account `{slug}` is read-only: migration {holder} holds it (an import is running or failed; `unlock` clears a failed import's mark)"
             ),
@@ -242,7 +242,7 @@ fn account_state(
         || cx.store.holds_migration_data(account.id, id)?;
     if imported {
         problems.push(Problem::error(
-            "already-imported",
+            Code::AlreadyImported,
             format!(
                 "account `{slug}` already holds data of migration {id}: a migration is imported into an account once (roll it back first to redo it)"
             ),
@@ -273,7 +273,7 @@ fn compare_group(
         (Some(_), true) => {
             cmp.state = GroupState::Exists;
             problems.push(Problem::error(
-                "target-group-exists",
+                Code::TargetGroupExists,
                 format!(
                     "group `{key}` already exists in `{slug}`: at test level test-group the import creates it (and a rollback deletes it), so pick a new group key or another test level"
                 ),
@@ -283,7 +283,7 @@ fn compare_group(
         (None, false) => {
             cmp.state = GroupState::NotFound;
             problems.push(Problem::error(
-                "target-group-not-found",
+                Code::TargetGroupNotFound,
                 format!("group `{key}` is not in `{slug}`: create it on the target (then run `align`), or fix `to_group` in the plan"),
             ));
         }
@@ -438,7 +438,7 @@ fn unmapped(
         _ => "it is kept as an attribution (name and e-mail, marked unmapped); choose `teammates = true` in the plan to create it as an inactive teammate".to_owned(),
     };
     Problem::warning(
-        "teammate-unmapped",
+        Code::TeammateUnmapped,
         format!("{who}, named in {records} moving record(s), has no teammate on `{slug}`: {then}"),
     )
 }
@@ -546,7 +546,7 @@ fn clients_on_target(cx: &Cx, account: &AccountRow, problems: &mut Vec<Problem>)
 fn client_exists(moving: &DossierRow, other: &DossierRow, group: &str, slug: &str) -> Problem {
     let (m, o) = (&moving.dossier, &other.dossier);
     Problem::warning(
-        "client-exists-on-target",
+        Code::ClientExistsOnTarget,
         format!(
             "the client of dossier {} ({}) already has dossier {} ({}, group `{group}`) on `{slug}` (same BSN): after the import there are two dossiers for one client; a person must decide what to do with them",
             m.id, m.name, o.id, o.name
@@ -645,7 +645,7 @@ fn over_limit(
         list(there)
     };
     Problem::error(
-        "member-limit-exceeded",
+        Code::MemberLimitExceeded,
         format!(
             "member {email} would have access to {total} dossiers on `{slug}`, more than the limit of {MEMBER_LIMIT}: already on {already} there, and on moving dossier(s) {}; leave member access out or move fewer of these dossiers",
             list(moving)

@@ -5,6 +5,7 @@ use super::output::Out;
 use clap::Subcommand;
 use dossier_transfer::error::Result;
 use dossier_transfer::generate::{self, Options};
+use dossier_transfer::problem::Code;
 use dossier_transfer::problem::Problem;
 use dossier_transfer::store::Store;
 use dossier_transfer::tree;
@@ -195,7 +196,7 @@ fn audit(account: &str, store: &StoreArg, verify: bool, out: Out) -> Result<Exit
         .filter_map(|c| {
             c.broken_at.map(|seq| {
                 Problem::error(
-                    "audit-chain-broken",
+                    Code::AuditChainBroken,
                     format!(
                         "the audit log of account {account} is broken at line {seq}: {}",
                         c.reason.as_deref().unwrap_or("it does not fit the chain")

@@ -10,6 +10,7 @@ use dossier_transfer::archive::reader::Caps;
 use dossier_transfer::error::{Error, Result};
 use dossier_transfer::fixtures::Embedded;
 use dossier_transfer::plan::Plan;
+use dossier_transfer::problem::Code;
 use dossier_transfer::problem::Problem;
 use dossier_transfer::report::{self, Lang};
 use dossier_transfer::store::Store;
@@ -251,7 +252,7 @@ fn preflight(d: &mut Demo, plan: &Plan, source: &Store, target: &mut Store) -> R
 /// "2 errors, 3 warnings: code, code, …".
 fn problem_line(problems: &[Problem]) -> String {
     let errors = problems.iter().filter(|p| p.is_error()).count();
-    let mut codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+    let mut codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
     codes.sort_unstable();
     codes.dedup();
     format!(
@@ -382,7 +383,7 @@ fn refusal(
 ) -> Result<()> {
     d.step("import into the live account again: must be refused");
     match import::import(target, &import_options(plan, archive, ids, LIVE_ACCOUNT)) {
-        Err(Error::Refused(p)) if p.code == "already-imported" => {
+        Err(Error::Refused(p)) if p.code == Code::AlreadyImported => {
             d.say(format!("refused as expected: {}: {}", p.code, p.message));
             Ok(())
         }

@@ -1,6 +1,7 @@
 //! Rendering results: human lines or one JSON document, and exit codes.
 
 use dossier_transfer::error::Error;
+use dossier_transfer::problem::Code;
 use dossier_transfer::problem::{Problem, Severity};
 use serde_json::{Value, json};
 use std::process::ExitCode;
@@ -48,16 +49,20 @@ impl Out {
             Error::Refused(p) => (EXIT_REFUSED, vec![p.clone()]),
             Error::StoreBusy { .. } => (
                 EXIT_REFUSED,
-                vec![Problem::error("store-busy", error.to_string())],
+                vec![Problem::error(Code::StoreBusy, error.to_string())],
             ),
-            Error::Usage(_) => (EXIT_USAGE, vec![Problem::error("usage", error.to_string())]),
+            Error::Usage(_) => (
+                EXIT_USAGE,
+                vec![Problem::error(Code::Usage, error.to_string())],
+            ),
             Error::Internal(_) => (
                 EXIT_IO,
-                vec![Problem::error("internal-error", error.to_string())],
+                vec![Problem::error(Code::InternalError, error.to_string())],
             ),
-            Error::Io { .. } | Error::Store { .. } => {
-                (EXIT_IO, vec![Problem::error("io-error", error.to_string())])
-            }
+            Error::Io { .. } | Error::Store { .. } => (
+                EXIT_IO,
+                vec![Problem::error(Code::IoError, error.to_string())],
+            ),
         };
         if self.json {
             print_json(&json!({"ok": false, "problems": problems, "summary": {}}));

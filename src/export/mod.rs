@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::kinds::Kind;
 use crate::model::syntax::fold;
 use crate::plan::Plan;
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::progress::Progress;
 use crate::select::{Resolved, Selected};
 use crate::store::Store;
@@ -53,7 +53,7 @@ pub fn export(store: &mut Store, opts: &Options, progress: &mut dyn Progress) ->
     let signer = crate::keys::signer_line(opts.signing_key)?;
     if signer != plan.handover.signer {
         return Err(Error::invalid(Problem::error(
-            "signer-mismatch",
+            Code::SignerMismatch,
             format!(
                 "the signing key's public key {signer} is not the plan's signer {}; sign with the key the plan names",
                 plan.handover.signer
@@ -71,7 +71,7 @@ pub fn export(store: &mut Store, opts: &Options, progress: &mut dyn Progress) ->
         && holder != &plan.id
     {
         return Err(Error::Refused(Problem::error(
-            "account-read-only",
+            Code::AccountReadOnly,
             format!(
                 "source group `{}` is read-only for migration {holder}",
                 plan.source.group
@@ -158,7 +158,7 @@ fn effective_cut_off(plan: &Plan, opts: &Options) -> Result<Timestamp> {
     }
     if plan.cut_off_at > opts.now {
         return Err(Error::invalid(Problem::error(
-            "cut-off-in-future",
+            Code::CutOffInFuture,
             format!(
                 "the cut-off {} has not passed yet: a real export runs after it (use --rehearsal for a dress rehearsal)",
                 plan.cut_off
@@ -333,7 +333,7 @@ fn edited_warnings(survey: &Survey, plan: &Plan) -> Vec<Problem> {
         .filter(|d| d.edited_after_cut_off > 0)
         .map(|d| {
             Problem::warning(
-                "edited-after-cut-off",
+                Code::EditedAfterCutOff,
                 format!(
                     "dossier {}: {} record(s) were edited after the cut-off {} and move in their current state",
                     d.id, d.edited_after_cut_off, plan.cut_off

@@ -11,7 +11,7 @@ use crate::check::usage::MovingMember;
 use crate::error::{Error, Result};
 use crate::model::Config;
 use crate::plan::Plan;
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::store::{AccountRow, Store};
 use crate::tree::layout;
 use serde_json::Value;
@@ -31,11 +31,11 @@ pub fn target_checks(
     for key in plan.target_group_keys() {
         match (store.group(account.id, &key)?, create_groups) {
             (Some(_), true) => problems.push(Problem::error(
-                "target-group-exists",
+                Code::TargetGroupExists,
                 format!("group `{key}` already exists in `{slug}`: at test level test-group the import creates it"),
             )),
             (None, false) => problems.push(Problem::error(
-                "target-group-not-found",
+                Code::TargetGroupNotFound,
                 format!("group `{key}` is not in `{slug}`: create it (and `align` its configuration) first"),
             )),
             (Some(group), false) => problems.extend(

@@ -12,7 +12,7 @@ use crate::archive::source::ArchiveSource;
 use crate::error::{Error, Result};
 use crate::model::kinds::DataType;
 use crate::plan::{Plan, TestLevel};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::store::audit::{AuditEvent, Outcome};
 use crate::store::journal::Stage;
 use crate::store::{AccountRow, Store};
@@ -206,7 +206,7 @@ fn refuse_if_imported(store: &Store, plan: &Plan, account: &AccountRow) -> Resul
         return Ok(());
     };
     Err(Error::Refused(Problem::error(
-        "already-imported",
+        Code::AlreadyImported,
         format!(
             "migration {} was already imported into `{}` at {} (archive {}); a migration is imported once (roll it back first to redo it)",
             plan.id,
@@ -226,7 +226,7 @@ pub fn stage_of(plan: &Plan, slug: &str) -> Result<Stage> {
         Ok(Stage::Test)
     } else {
         Err(Error::invalid(Problem::error(
-            "account-not-in-plan",
+            Code::AccountNotInPlan,
             format!(
                 "account `{slug}` is neither the plan's target account `{}` nor its test account",
                 plan.target.account
@@ -243,23 +243,23 @@ fn stage_rules(
     manifest: &Manifest,
     sha: &str,
 ) -> Result<()> {
-    let refuse = |code: &'static str, msg: String| Err(Error::Refused(Problem::error(code, msg)));
+    let refuse = |code: Code, msg: String| Err(Error::Refused(Problem::error(code, msg)));
     let level = plan.test_level;
     if manifest.rehearsal && !(level == TestLevel::DressRehearsal && stage == Stage::Test) {
         return refuse(
-            "rehearsal-archive",
+            Code::RehearsalArchive,
             "this is a rehearsal archive: it can only be imported into the test account at test level dress-rehearsal".into(),
         );
     }
     if level == TestLevel::DressRehearsal && stage == Stage::Test && !manifest.rehearsal {
         return refuse(
-            "not-rehearsal-archive",
+            Code::NotRehearsalArchive,
             "at test level dress-rehearsal the test account takes a rehearsal archive (`export --rehearsal`)".into(),
         );
     }
     if stage == Stage::Test && level == TestLevel::TestGroup {
         return Err(Error::invalid(Problem::error(
-            "account-not-in-plan",
+            Code::AccountNotInPlan,
             "test level test-group has no test account: the live import creates test groups"
                 .to_owned(),
         )));
@@ -276,7 +276,7 @@ fn stage_rules(
         };
         let Some(last) = signed.last() else {
             return refuse(
-                "stage-not-signed-off",
+                Code::StageNotSignedOff,
                 format!(
                     "the test import of migration {} into `{test}` has not been signed off; import, report and sign off the test stage first",
                     plan.id
@@ -285,7 +285,7 @@ fn stage_rules(
         };
         if level == TestLevel::TestAccount && signed.iter().all(|e| e.archive_sha256 != sha) {
             return refuse(
-                "archive-not-tested",
+                Code::ArchiveNotTested,
                 format!(
                     "this archive ({sha}) is not the one tested and signed off in `{test}` ({})",
                     last.archive_sha256
@@ -307,7 +307,7 @@ fn source_config(
         .map_err(|p| Error::Invalid(vec![p]))?;
     let group: crate::model::Group = serde_json::from_slice(&bytes).map_err(|e| {
         Error::invalid(
-            Problem::error("manifest-invalid", format!("{path}: {e}")).path(path.clone()),
+            Problem::error(Code::ManifestInvalid, format!("{path}: {e}")).path(path.clone()),
         )
     })?;
     Ok(group.config)

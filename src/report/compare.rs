@@ -9,7 +9,7 @@ use crate::digest::LineDigest;
 use crate::error::{Error, Result};
 use crate::model::kinds::{FieldType, Kind, kind};
 use crate::model::syntax::fold;
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::store::Store;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -144,7 +144,7 @@ pub fn compare(
         let Some(row) = by_source.get(&fold(&entry.id)) else {
             out.problems.push(
                 Problem::error(
-                    "dossier-missing",
+                    Code::DossierMissing,
                     format!(
                         "dossier {} ({}) of the manifest is not in the account",
                         entry.id, entry.name
@@ -183,7 +183,7 @@ pub fn compare(
             if found != *expected {
                 out.problems.push(
                     Problem::error(
-                        "count-mismatch",
+                        Code::CountMismatch,
                         format!(
                             "dossier {} ({}): {kind_name}: {expected} expected, {found} found",
                             entry.id, row.dossier.id
@@ -195,7 +195,7 @@ pub fn compare(
             } else if !digest_matches {
                 out.problems.push(
                     Problem::error(
-                        "digest-mismatch",
+                        Code::DigestMismatch,
                         format!("dossier {} ({}): {kind_name}: the records differ from what was exported", entry.id, row.dossier.id),
                     )
                     .dossier(entry.id.clone())
@@ -213,7 +213,7 @@ pub fn compare(
         if added_since > 0 {
             out.problems.push(
                 Problem::warning(
-                    "record-added-after-import",
+                    Code::RecordAddedAfterImport,
                     format!(
                         "dossier {} ({}): {added_since} record(s) were added since the import",
                         entry.id, row.dossier.id

@@ -12,7 +12,7 @@ use crate::lifecycle::journal_manifest;
 use crate::model::kinds::KINDS;
 use crate::model::syntax::fold;
 use crate::plan::{Consent, Plan};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::report::compare::{self, Comparison, Row};
 use crate::store::journal::{Entry, Stage, Status};
 use crate::store::{AccountRow, AuditCheck, Store};
@@ -296,7 +296,7 @@ pub fn build(store: &Store, plan: &Plan, slug: &str) -> Result<Report> {
 
 fn not_imported(plan: &Plan, slug: &str) -> Problem {
     Problem::error(
-        "not-imported",
+        Code::NotImported,
         format!(
             "migration {} is not imported into `{slug}` (never, or rolled back): there is nothing to compare",
             plan.id
@@ -306,7 +306,7 @@ fn not_imported(plan: &Plan, slug: &str) -> Problem {
 
 fn plan_mismatch(plan: &Plan, m: &Manifest) -> Problem {
     Problem::warning(
-        "plan-mismatch",
+        Code::PlanMismatch,
         format!(
             "the plan given (sha256 {}) is not the plan the archive was made with ({}): the consents and choices shown are the given plan's",
             plan.digest, m.plan_sha256
@@ -415,7 +415,11 @@ fn verdict(
     audit: &AuditCheck,
     problems: &[Problem],
 ) -> Verdict {
-    let data_codes = ["count-mismatch", "digest-mismatch", "dossier-missing"];
+    let data_codes = [
+        Code::CountMismatch,
+        Code::DigestMismatch,
+        Code::DossierMissing,
+    ];
     let mismatches = problems
         .iter()
         .filter(|p| p.is_error() && data_codes.contains(&p.code))
@@ -693,7 +697,7 @@ fn clients_on_target(
 
 fn client_problem(c: &ClientOnTarget) -> Problem {
     Problem::warning(
-        "client-exists-on-target",
+        Code::ClientExistsOnTarget,
         format!(
             "the client of dossier {} ({}, now {}) already had dossier {} ({}, group `{}`) here (same BSN): two dossiers for one client; a person must decide what to do with them",
             c.source_id, c.name, c.target_id, c.other_id, c.other_name, c.other_group
@@ -707,7 +711,7 @@ fn audit_problem(audit: &AuditCheck, slug: &str) -> Option<Problem> {
         return None;
     }
     Some(Problem::error(
-        "audit-chain-broken",
+        Code::AuditChainBroken,
         format!(
             "the audit log of `{slug}` is broken at line {}: {}",
             audit

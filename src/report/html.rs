@@ -6,7 +6,7 @@
 use super::data::{Action, DossierReport, Event, KindTotal, Report, VerdictStatus};
 use super::lang::Lang;
 use crate::export::walk::LeftBehind;
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::store::journal::Stage;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -408,21 +408,21 @@ impl Page {
         warnings: &mut Vec<String>,
     ) {
         let text = match p.code {
-            "count-mismatch"
-            | "digest-mismatch"
-            | "dossier-missing"
-            | "record-added-after-import"
-            | "client-exists-on-target"
-            | "not-imported" => return,
-            "audit-chain-broken" => {
+            Code::CountMismatch
+            | Code::DigestMismatch
+            | Code::DossierMissing
+            | Code::RecordAddedAfterImport
+            | Code::ClientExistsOnTarget
+            | Code::NotImported => return,
+            Code::AuditChainBroken => {
                 let n = r.audit.broken_at.map(|n| n.to_string()).unwrap_or_default();
                 fill(self.t("note.audit"), &[("n", &n)])
             }
-            "plan-mismatch" => self.t("note.plan").to_owned(),
+            Code::PlanMismatch => self.t("note.plan").to_owned(),
             _ => format!(
                 "{} <span class=\"mono\">[{}]</span>",
                 esc(&p.message),
-                esc(p.code)
+                esc(p.code.as_str())
             ),
         };
         if p.is_error() {

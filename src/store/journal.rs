@@ -4,7 +4,7 @@
 
 use super::{Store, Tx};
 use crate::error::{Error, Result};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use rusqlite::{Row, params};
 use serde::Serialize;
 
@@ -114,7 +114,7 @@ impl Entry {
 /// The refusal of a write to an account another migration holds.
 pub fn read_only_refusal(slug: &str, holder: &str) -> Error {
     Error::Refused(Problem::error(
-        "account-read-only",
+        Code::AccountReadOnly,
         format!(
             "account `{slug}` is read-only while migration {holder} is imported into it; try again when it is done (or `unlock` a failed import)"
         ),

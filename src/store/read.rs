@@ -4,6 +4,7 @@
 use super::{CHUNK_SIZE, Store};
 use crate::error::{Error, Result};
 use crate::model::{Account, Config, Contact, Dossier, Group, Origin, Person, Teammate};
+use crate::problem::Code;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 use std::io::Write;
@@ -103,7 +104,7 @@ impl Store {
     pub fn require_account(&self, slug: &str) -> Result<AccountRow> {
         self.account(slug)?.ok_or_else(|| {
             Error::invalid(crate::problem::Problem::error(
-                "account-not-found",
+                Code::AccountNotFound,
                 format!("account `{slug}` is not in store {}", self.path.display()),
             ))
         })

@@ -5,7 +5,7 @@ use super::source::{DirSource, TreeSource};
 use crate::error::{Error, Result};
 use crate::model::kinds::Kind;
 use crate::model::{Account, Dossier, Group, Teammate};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::store::{Store, Tx, write::NewRecord};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -63,7 +63,7 @@ impl Sink for StoreSink<'_, '_> {
             if !self.replace {
                 return Err(Error::invalid(
                     Problem::error(
-                        "account-exists",
+                        Code::AccountExists,
                         format!(
                             "account `{}` is already in the store; pass --replace to replace it",
                             account.slug

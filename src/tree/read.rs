@@ -14,7 +14,7 @@ use crate::model::kinds::{FieldType, KINDS, Kind};
 use crate::model::syntax::{self, fold};
 use crate::model::validate::{Checked, Reference, check_record};
 use crate::model::{Account, Dossier, Group, Teammate};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufReader, Read};
@@ -23,11 +23,11 @@ use std::io::{BufReader, Read};
 const MAX_PROBLEMS: usize = 500;
 
 /// The code of a problem with the tree's layout or its JSON files.
-pub const CODE: &str = "tree-invalid";
+pub const CODE: Code = Code::TreeInvalid;
 /// A record that breaks a rule of its kind.
-pub const RECORD: &str = "record-invalid";
+pub const RECORD: Code = Code::RecordInvalid;
 /// A reference that does not resolve inside the tree.
-pub const DANGLING: &str = "reference-dangling";
+pub const DANGLING: Code = Code::ReferenceDangling;
 
 /// Receives a tree's contents while it is read, in this order: account,
 /// groups, teammates, then per dossier its `dossier.json` and records, then
@@ -154,13 +154,7 @@ impl Reader<'_> {
         self.coded(RECORD, path, line, message);
     }
 
-    fn coded(
-        &mut self,
-        code: &'static str,
-        path: &str,
-        line: usize,
-        message: impl std::fmt::Display,
-    ) {
+    fn coded(&mut self, code: Code, path: &str, line: usize, message: impl std::fmt::Display) {
         self.problem(Problem::error(code, format!("{path} line {line}: {message}")).path(path));
     }
 
