@@ -600,3 +600,36 @@ fn the_archive_opens_with_the_standard_tools() {
         String::from_utf8_lossy(&out)
     );
 }
+
+#[test]
+fn records_edited_after_the_cut_off_move_with_a_warning_per_dossier() {
+    let h = Handover::new();
+    let plan = h.plan("plan.toml", &PlanSpec::default());
+    let doc = h.export(&plan, "x.zip.age", &[]);
+    assert_eq!(doc["ok"], true, "{doc:#}");
+    let warnings: Vec<&Value> = doc["problems"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let got: Vec<(&Value, &Value, &Value)> = warnings
+        .iter()
+        .map(|w| (&w["code"], &w["severity"], &w["dossier"]))
+        .collect();
+    let (code, warning) = (Value::from("edited-after-cut-off"), Value::from("warning"));
+    let dossiers = [Value::from("d-0001"), Value::from("d-0006")];
+    assert_eq!(
+        got,
+        [
+            (&code, &warning, &dossiers[0]),
+            (&code, &warning, &dossiers[1])
+        ],
+        "{doc:#}"
+    );
+    // The edited report moves in its current state.
+    let reports = records(&h, "x.zip.age", "d-0001", "daily_reports");
+    let edited = reports.iter().find(|r| r["id"] == "dr-0004");
+    assert_eq!(
+        edited.map(|r| r["edited_at"].clone()),
+        Some(Value::from("2026-11-22T10:05:00+01:00"))
+    );
+}
