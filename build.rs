@@ -1,10 +1,15 @@
 //! Embeds the dossier trees under `fixtures/` into the binary, so that
-//! `demo` runs from any folder.
+//! `demo` runs from any folder; and tells the tests which outside tools
+//! are missing, so that their tests show as ignored rather than passed.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// The outside command-line tools some integration tests drive.
+const TOOLS: [&str; 6] = ["age", "age-keygen", "unzip", "minisign", "sha256sum", "chromium"];
+
 fn main() {
+    missing_tools();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     println!("cargo:rerun-if-changed=fixtures");
     let mut files = Vec::new();
@@ -36,6 +41,34 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
                 .collect::<Vec<_>>()
                 .join("/");
             out.push((rel, path.display().to_string()));
+        }
+    }
+}
+
+/// Sets `missing_tool = "<name>"` for each tool not on the PATH, which
+/// marks the tests that need it `#[ignore]`. With
+/// `DOSSIER_TRANSFER_REQUIRE_TOOLS=1` (CI) nothing is marked: a missing
+/// tool then fails its tests instead of hiding them.
+fn missing_tools() {
+    let names: Vec<String> = TOOLS.iter().map(|t| format!("\"{t}\"")).collect();
+    println!(
+        "cargo:rustc-check-cfg=cfg(missing_tool, values({}))",
+        names.join(", ")
+    );
+    println!("cargo:rerun-if-env-changed=PATH");
+    println!("cargo:rerun-if-env-changed=DOSSIER_TRANSFER_REQUIRE_TOOLS");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<_> = std::env::split_paths(&path).filter(|d| d.is_dir()).collect();
+    // A tool installed later changes its folder, which runs this again.
+    for dir in &dirs {
+        println!("cargo:rerun-if-changed={}", dir.display());
+    }
+    if std::env::var("DOSSIER_TRANSFER_REQUIRE_TOOLS").as_deref() == Ok("1") {
+        return;
+    }
+    for tool in TOOLS {
+        if !dirs.iter().any(|d| d.join(tool).is_file()) {
+            println!("cargo:rustc-cfg=missing_tool=\"{tool}\"");
         }
     }
 }

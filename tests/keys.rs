@@ -133,6 +133,7 @@ fn keygen_with_a_password_encrypts_the_signing_key() {
 }
 
 #[test]
+#[cfg_attr(missing_tool = "age", ignore = "needs `age`")]
 fn keygen_keys_work_with_the_age_cli() {
     if !tool("age") {
         return;
@@ -158,6 +159,7 @@ fn keygen_keys_work_with_the_age_cli() {
 }
 
 #[test]
+#[cfg_attr(any(missing_tool = "age", missing_tool = "age-keygen"), ignore = "needs `age`, `age-keygen`")]
 fn identities_from_age_keygen_load() {
     if !tool("age-keygen") || !tool("age") {
         return;
@@ -177,6 +179,7 @@ fn identities_from_age_keygen_load() {
 }
 
 #[test]
+#[cfg_attr(missing_tool = "minisign", ignore = "needs `minisign`")]
 fn signatures_verify_with_the_minisign_cli() {
     if !tool("minisign") {
         return;
@@ -215,6 +218,7 @@ fn signatures_verify_with_the_minisign_cli() {
 }
 
 #[test]
+#[cfg_attr(missing_tool = "minisign", ignore = "needs `minisign`")]
 fn minisign_cli_keys_load_with_and_without_password() {
     if !tool("minisign") {
         return;
@@ -260,6 +264,7 @@ fn minisign_cli_keys_load_with_and_without_password() {
 }
 
 #[test]
+#[cfg_attr(missing_tool = "minisign", ignore = "needs `minisign`")]
 fn minisign_cli_signatures_verify_hashed_and_legacy() {
     if !tool("minisign") {
         return;

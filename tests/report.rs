@@ -513,6 +513,7 @@ fn chromium(
 }
 
 #[test]
+#[cfg_attr(missing_tool = "chromium", ignore = "needs `chromium`")]
 fn the_html_page_renders_in_headless_chromium() {
     if !tool("chromium") {
         return;

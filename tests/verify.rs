@@ -176,6 +176,7 @@ fn another_identity_is_decrypt_failed() {
 }
 
 #[test]
+#[cfg_attr(missing_tool = "age-keygen", ignore = "needs `age-keygen`")]
 fn an_age_keygen_identity_works_and_one_not_a_recipient_is_told() {
     if !tool("age-keygen") {
         return;
