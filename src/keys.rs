@@ -83,7 +83,7 @@ pub fn generate(dir: &Path, password: Option<&str>) -> Result<Generated> {
         Some(pw) => minisign::KeyPair::generate_encrypted_keypair(Some(pw.to_owned())),
         None => minisign::KeyPair::generate_unencrypted_keypair(),
     }
-    .map_err(|e| Error::Internal(format!("minisign key generation failed: {e}")))?;
+    .map_err(|e| Error::dependency("minisign key generation failed", e))?;
     let comment = if password.is_some() {
         ENCRYPTED_SECRET_KEY_COMMENT
     } else {
@@ -92,12 +92,12 @@ pub fn generate(dir: &Path, password: Option<&str>) -> Result<Generated> {
     let sk_text = pair
         .sk
         .to_box(Some(comment))
-        .map_err(|e| Error::Internal(format!("minisign key encoding failed: {e}")))?
+        .map_err(|e| Error::dependency("minisign key encoding failed", e))?
         .into_string();
     let pk_text = pair
         .pk
         .to_box()
-        .map_err(|e| Error::Internal(format!("minisign key encoding failed: {e}")))?
+        .map_err(|e| Error::dependency("minisign key encoding failed", e))?
         .into_string();
 
     let contents: [(&Path, String, bool); 4] = [
@@ -204,7 +204,7 @@ pub fn load_identities(path: &Path) -> Result<Vec<Box<dyn age::Identity + Send +
         .map_err(|e| bad(format!("{e}; expected an age identity file (identity.txt)")))?;
     let identities = file
         .into_identities()
-        .map_err(|e| Error::Internal(format!("age identity: {e}")))?;
+        .map_err(|e| bad(format!("{e}; expected an age identity file (identity.txt)")))?;
     if identities.is_empty() {
         return Err(bad(
             "holds no age X25519 identity (a line `AGE-SECRET-KEY-1…`); `keygen` or `age-keygen -o FILE` makes one"
@@ -353,7 +353,7 @@ fn probe(path: &Path, sk: &minisign::SecretKey) -> Result<()> {
     signer_line(sk)
         .and_then(|line| {
             let sig = sign(sk, b"probe", "probe")?;
-            verify(&line, b"probe", &sig).map_err(|e| Error::Internal(e.to_string()))
+            verify(&line, b"probe", &sig).map_err(|e| Error::dependency("minisign probe", e))
         })
         .map(drop)
         .map_err(|_| {
@@ -374,7 +374,7 @@ fn key_error(path: &Path, kind: io::ErrorKind, msg: &str) -> Error {
 pub fn signer_line(sk: &minisign::SecretKey) -> Result<String> {
     minisign::PublicKey::from_secret_key(sk)
         .map(|pk| pk.to_base64())
-        .map_err(|e| Error::Internal(format!("minisign public key: {e}")))
+        .map_err(|e| Error::dependency("minisign public key", e))
 }
 
 /// A `.minisig` text over `data`, as `minisign -S` writes it (prehashed).
@@ -386,7 +386,7 @@ pub fn sign(sk: &minisign::SecretKey, data: &[u8], trusted_comment: &str) -> Res
         ));
     }
     let pk = minisign::PublicKey::from_secret_key(sk)
-        .map_err(|e| Error::Internal(format!("minisign public key: {e}")))?;
+        .map_err(|e| Error::dependency("minisign public key", e))?;
     let sig = minisign::sign(
         Some(&pk),
         sk,
@@ -394,7 +394,7 @@ pub fn sign(sk: &minisign::SecretKey, data: &[u8], trusted_comment: &str) -> Res
         Some(trusted_comment),
         Some(SIGNATURE_COMMENT),
     )
-    .map_err(|e| Error::Internal(format!("minisign signing failed: {e}")))?;
+    .map_err(|e| Error::dependency("minisign signing failed", e))?;
     Ok(sig.into_string())
 }
 

@@ -32,8 +32,10 @@ fn imported(store: &Store, plan: &Plan, slug: &str) -> Result<(AccountRow, Stage
 /// The manifest the journal keeps with an import.
 pub fn journal_manifest(entry: &Entry) -> Result<Manifest> {
     let text = entry.manifest.as_deref().unwrap_or_default();
-    serde_json::from_str(text)
-        .map_err(|e| Error::Internal(format!("the journal's manifest does not parse: {e}")))
+    serde_json::from_str(text).map_err(|source| Error::Corrupt {
+        what: "the journal's manifest does not parse".to_owned(),
+        source,
+    })
 }
 
 #[derive(Debug, Serialize)]

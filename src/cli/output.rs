@@ -55,11 +55,15 @@ impl Out {
                 EXIT_USAGE,
                 vec![Problem::error(Code::Usage, error.to_string())],
             ),
-            Error::Internal(_) => (
+            Error::Internal(_) | Error::Dependency { .. } => (
                 EXIT_IO,
                 vec![Problem::error(Code::InternalError, error.to_string())],
             ),
-            Error::Io { .. } | Error::Store { .. } => (
+            Error::Io { .. }
+            | Error::Store { .. }
+            | Error::StoreTooNew { .. }
+            | Error::Corrupt { .. }
+            | Error::System { .. } => (
                 EXIT_IO,
                 vec![Problem::error(Code::IoError, error.to_string())],
             ),
