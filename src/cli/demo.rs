@@ -265,7 +265,7 @@ fn problem_line(problems: &[Problem]) -> String {
 fn export_archive(d: &mut Demo, plan: &Plan, source: &mut Store) -> Result<PathBuf> {
     d.step("export: the signed, encrypted archive; the source group becomes read-only");
     let archive = d.path("noord-naar-oost.zip.age");
-    let key = keys::load_signing_key(&d.path("keys/signing.key"))?;
+    let key = keys::load_signing_key(&d.path("keys/signing.key"), &super::password::EnvOrPrompt)?;
     let opts = export::Options {
         plan,
         signing_key: &key,

@@ -11,6 +11,7 @@ mod import;
 mod keygen;
 mod lifecycle;
 pub mod output;
+mod password;
 mod plan;
 mod progress;
 mod report;

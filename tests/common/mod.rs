@@ -39,12 +39,15 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// The variable the CLI takes a signing key's password from (cli.md).
+pub const PASSWORD_ENV: &str = "DOSSIER_TRANSFER_KEY_PASSWORD";
+
 /// The binary with a clean environment for its variables.
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("dossier-transfer").expect("binary builds");
     c.env_remove("DOSSIER_TRANSFER_STORE")
         .env_remove("DOSSIER_TRANSFER_OPERATOR")
-        .env_remove("DOSSIER_TRANSFER_KEY_PASSWORD");
+        .env_remove(PASSWORD_ENV);
     c
 }
 
