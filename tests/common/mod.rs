@@ -20,9 +20,9 @@ pub const SIGNER: &str = "RWRkx7hPFZLjxy3i59NK5Rq//sI7KN+mAkSaExktk/H8BnpfmAUIsd
 pub fn fixture_handover() -> handover::Handover {
     let tmp = tempfile::tempdir().expect("tempdir");
     for (name, db) in [
-        ("source", "source.db"),
-        ("target", "target.db"),
-        ("test-account", "target.db"),
+        (dossier_transfer::fixtures::SOURCE_TREE, "source.db"),
+        (dossier_transfer::fixtures::TARGET_TREE, "target.db"),
+        (dossier_transfer::fixtures::TEST_TREE, "target.db"),
     ] {
         let tree = fixtures().join(name).display().to_string();
         let (code, _, err) = run(tmp.path(), &["account", "load", &tree, "--store", db]);
