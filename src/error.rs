@@ -100,3 +100,24 @@ impl Error {
         Error::Invalid(vec![problem])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn wrapped_causes_stay_reachable() {
+        let cause = || std::io::Error::other("no entropy");
+        for e in [
+            Error::io("plan.toml", cause()),
+            Error::system("no random numbers from the system", cause()),
+            Error::dependency("minisign signing failed", cause()),
+        ] {
+            let source = e.source().map(ToString::to_string);
+            assert_eq!(source.as_deref(), Some("no entropy"), "{e}");
+        }
+        let e = Error::dependency("minisign signing failed", cause());
+        assert_eq!(e.to_string(), "minisign signing failed: no entropy");
+    }
+}

@@ -576,8 +576,8 @@ mod tests {
         let dir = tmp.path().join("keys");
         let g = generate(&dir, Some("secret")).expect("generate");
         assert!(g.encrypted);
-        let sk = load_signing_key(&g.files.signing_key, &Password("secret".to_owned()))
-            .expect("loads");
+        let sk =
+            load_signing_key(&g.files.signing_key, &Password("secret".to_owned())).expect("loads");
         assert_eq!(signer_line(&sk).expect("line"), g.signer);
         let wrong = load_signing_key(&g.files.signing_key, &Password("nope".to_owned()));
         assert!(

@@ -2034,14 +2034,8 @@ account = "zorggroep-noord"
         let loaded = Plan::load(&path, today());
         assert!(matches!(loaded, Ok((ref p, _)) if p.digest == plan(VALID).digest));
         std::fs::write(&path, b"id = \"\xff\"").expect("write");
-        assert!(matches!(
-            Plan::load(&path, today()),
-            Err(Error::Invalid(_))
-        ));
+        assert!(matches!(Plan::load(&path, today()), Err(Error::Invalid(_))));
         std::fs::remove_dir_all(&dir).expect("clean up");
-        assert!(matches!(
-            Plan::load(&path, today()),
-            Err(Error::Io { .. })
-        ));
+        assert!(matches!(Plan::load(&path, today()), Err(Error::Io { .. })));
     }
 }

@@ -123,7 +123,8 @@ fn keygen_with_a_password_encrypts_the_signing_key() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(doc["summary"]["encrypted"], true);
     let path = tmp.path().join("k/signing.key");
-    let sk = keys::load_signing_key(&path, &keys::Password("correct horse".to_owned())).expect("loads");
+    let sk =
+        keys::load_signing_key(&path, &keys::Password("correct horse".to_owned())).expect("loads");
     assert_eq!(
         keys::signer_line(&sk).expect("line"),
         doc["summary"]["signer"]
@@ -341,7 +342,10 @@ fn a_protected_key_needs_a_password_from_somewhere() {
         panic!("no password: refused")
     };
     let msg = err.to_string();
-    assert!(msg.contains("password") && msg.contains("signing.key"), "{msg}");
+    assert!(
+        msg.contains("password") && msg.contains("signing.key"),
+        "{msg}"
+    );
 
     // The CLI's answer: the variable, else the terminal. The test runs
     // the binary without either (stdin is not a terminal there).
