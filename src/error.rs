@@ -29,10 +29,7 @@ pub enum Error {
     /// Data the tool wrote itself does not read back, so the store was
     /// altered or damaged outside it (exit 1).
     #[error("{what}: {source}")]
-    Corrupt {
-        what: String,
-        source: serde_json::Error,
-    },
+    Corrupt { what: String, source: BoxError },
     /// The system withheld something the tool needs: random numbers, a
     /// thread (exit 1).
     #[error("{what}: {source}")]
@@ -84,6 +81,17 @@ impl Error {
         }
     }
 
+    /// Data the tool stored that does not read back, with what it was.
+    pub fn corrupt(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Corrupt {
+            what: what.into(),
+            source: Box::new(source),
+        }
+    }
+
     /// Something the system withheld, with what was being done.
     pub fn system(
         what: impl Into<String>,
@@ -113,6 +121,7 @@ mod tests {
             Error::io("plan.toml", cause()),
             Error::system("no random numbers from the system", cause()),
             Error::dependency("minisign signing failed", cause()),
+            Error::corrupt("the journal's manifest does not parse", cause()),
         ] {
             let source = e.source().map(ToString::to_string);
             assert_eq!(source.as_deref(), Some("no entropy"), "{e}");

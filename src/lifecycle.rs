@@ -32,10 +32,8 @@ fn imported(store: &Store, plan: &Plan, slug: &str) -> Result<(AccountRow, Stage
 /// The manifest the journal keeps with an import.
 pub fn journal_manifest(entry: &Entry) -> Result<Manifest> {
     let text = entry.manifest.as_deref().unwrap_or_default();
-    serde_json::from_str(text).map_err(|source| Error::Corrupt {
-        what: "the journal's manifest does not parse".to_owned(),
-        source,
-    })
+    serde_json::from_str(text)
+        .map_err(|e| Error::corrupt("the journal's manifest does not parse", e))
 }
 
 #[derive(Debug, Serialize)]
