@@ -177,3 +177,29 @@ impl TreeSource for Embedded {
             .ok_or_else(|| Error::Internal(format!("{full} is not bundled")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Plan;
+
+    #[test]
+    fn the_fixture_plan_parses_and_chooses_every_data_type_but_teammates() {
+        let recipient = age::x25519::Identity::generate().to_public().to_string();
+        let signer = "RWRkx7hPFZLjxy3i59NK5Rq//sI7KN+mAkSaExktk/H8BnpfmAUIsdF3";
+        let today = jiff::civil::date(2026, 12, 3);
+        let (plan, warnings) =
+            Plan::parse(&plan_text(&recipient, signer), "plan.toml", today).expect("parses");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(plan.id, MIGRATION_ID);
+        let expected: Vec<DataType> = DataType::ALL
+            .into_iter()
+            .filter(|t| *t != DataType::Teammates)
+            .collect();
+        assert_eq!(plan.data.chosen_types(), expected);
+        assert_eq!(
+            plan.data.daily_reports_since().map(|d| d.to_string()),
+            Some(REPORTS_SINCE.to_owned())
+        );
+    }
+}
