@@ -18,6 +18,27 @@ pub enum Error {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    /// The store was made by a newer dossier-transfer whose schema this
+    /// one does not know (exit 1).
+    #[error("store {} has schema version {version}, newer than this tool knows ({known}); use a newer dossier-transfer", path.display())]
+    StoreTooNew {
+        path: PathBuf,
+        version: usize,
+        known: usize,
+    },
+    /// Data the tool wrote itself does not read back, so the store was
+    /// altered or damaged outside it (exit 1).
+    #[error("{what}: {source}")]
+    Corrupt { what: String, source: BoxError },
+    /// The system withheld something the tool needs: random numbers, a
+    /// thread (exit 1).
+    #[error("{what}: {source}")]
+    System { what: String, source: BoxError },
+    /// A library the tool builds on (age, minisign, zip) failed on input
+    /// that should pass; its error is the source (exit 1, reported like a
+    /// bug because it is unexpected).
+    #[error("{what}: {source}")]
+    Dependency { what: String, source: BoxError },
     /// Another process holds the store's lock (exit 4, `store-busy`).
     #[error("store {} is busy: another process is writing to it; try again when it is done", path.display())]
     StoreBusy { path: PathBuf },
@@ -38,6 +59,9 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A wrapped cause of any kind, kept for [`std::error::Error::source`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
@@ -46,8 +70,63 @@ impl Error {
         }
     }
 
+    /// A failure inside age, minisign or zip, with what was being done.
+    pub fn dependency(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Dependency {
+            what: what.into(),
+            source: Box::new(source),
+        }
+    }
+
+    /// Data the tool stored that does not read back, with what it was.
+    pub fn corrupt(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Corrupt {
+            what: what.into(),
+            source: Box::new(source),
+        }
+    }
+
+    /// Something the system withheld, with what was being done.
+    pub fn system(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::System {
+            what: what.into(),
+            source: Box::new(source),
+        }
+    }
+
     /// One invalid-input problem.
     pub fn invalid(problem: Problem) -> Self {
         Error::Invalid(vec![problem])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn wrapped_causes_stay_reachable() {
+        let cause = || std::io::Error::other("no entropy");
+        for e in [
+            Error::io("plan.toml", cause()),
+            Error::system("no random numbers from the system", cause()),
+            Error::dependency("minisign signing failed", cause()),
+            Error::corrupt("the journal's manifest does not parse", cause()),
+        ] {
+            let source = e.source().map(ToString::to_string);
+            assert_eq!(source.as_deref(), Some("no entropy"), "{e}");
+        }
+        let e = Error::dependency("minisign signing failed", cause());
+        assert_eq!(e.to_string(), "minisign signing failed: no entropy");
     }
 }

@@ -9,11 +9,8 @@ use crate::error::{Error, Result};
 use crate::problem::{Code, Problem};
 use age::secrecy::ExposeSecret;
 use serde::Serialize;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-/// Where a minisign key's password comes from when no one is asked.
-pub const PASSWORD_ENV: &str = "DOSSIER_TRANSFER_KEY_PASSWORD";
 
 /// The file names [`generate`] writes.
 pub const IDENTITY_FILE: &str = "identity.txt";
@@ -83,7 +80,7 @@ pub fn generate(dir: &Path, password: Option<&str>) -> Result<Generated> {
         Some(pw) => minisign::KeyPair::generate_encrypted_keypair(Some(pw.to_owned())),
         None => minisign::KeyPair::generate_unencrypted_keypair(),
     }
-    .map_err(|e| Error::Internal(format!("minisign key generation failed: {e}")))?;
+    .map_err(|e| Error::dependency("minisign key generation failed", e))?;
     let comment = if password.is_some() {
         ENCRYPTED_SECRET_KEY_COMMENT
     } else {
@@ -92,12 +89,12 @@ pub fn generate(dir: &Path, password: Option<&str>) -> Result<Generated> {
     let sk_text = pair
         .sk
         .to_box(Some(comment))
-        .map_err(|e| Error::Internal(format!("minisign key encoding failed: {e}")))?
+        .map_err(|e| Error::dependency("minisign key encoding failed", e))?
         .into_string();
     let pk_text = pair
         .pk
         .to_box()
-        .map_err(|e| Error::Internal(format!("minisign key encoding failed: {e}")))?
+        .map_err(|e| Error::dependency("minisign key encoding failed", e))?
         .into_string();
 
     let contents: [(&Path, String, bool); 4] = [
@@ -204,7 +201,7 @@ pub fn load_identities(path: &Path) -> Result<Vec<Box<dyn age::Identity + Send +
         .map_err(|e| bad(format!("{e}; expected an age identity file (identity.txt)")))?;
     let identities = file
         .into_identities()
-        .map_err(|e| Error::Internal(format!("age identity: {e}")))?;
+        .map_err(|e| bad(format!("{e}; expected an age identity file (identity.txt)")))?;
     if identities.is_empty() {
         return Err(bad(
             "holds no age X25519 identity (a line `AGE-SECRET-KEY-1…`); `keygen` or `age-keygen -o FILE` makes one"
@@ -274,41 +271,45 @@ pub fn parse_recipients(list: &[String]) -> Result<Vec<age::x25519::Recipient>> 
     }
 }
 
-/// The password in [`PASSWORD_ENV`], when it is set.
-pub fn password_from_env() -> Option<String> {
-    std::env::var(PASSWORD_ENV).ok()
+/// Where a protected minisign key's password comes from, as age's
+/// `Callbacks` are for passphrases: the library asks only when the key is
+/// protected, and never reads the environment or a terminal itself, so the
+/// caller decides (the CLI: an environment variable, else a prompt).
+pub trait KeyPassword {
+    /// The password for the key at `key_path`, or `None` when there is
+    /// none to give (the key is then refused with a message that says so).
+    fn password(&self, key_path: &Path) -> Result<Option<String>>;
+
+    /// Where the password came from, named when it does not unlock the
+    /// key, so the user knows what to correct.
+    fn origin(&self) -> Option<String> {
+        None
+    }
+}
+
+/// No password: unprotected keys load, protected ones are refused.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPassword;
+
+impl KeyPassword for NoPassword {
+    fn password(&self, _key_path: &Path) -> Result<Option<String>> {
+        Ok(None)
+    }
+}
+
+/// A password the caller already holds.
+#[derive(Clone)]
+pub struct Password(pub String);
+
+impl KeyPassword for Password {
+    fn password(&self, _key_path: &Path) -> Result<Option<String>> {
+        Ok(Some(self.0.clone()))
+    }
 }
 
 /// A minisign secret key file, as `minisign -G` or [`generate`] writes it.
-/// A protected key takes its password from [`PASSWORD_ENV`], else from the
-/// terminal when there is one; without either it is an error that says so.
-pub fn load_signing_key(path: &Path) -> Result<minisign::SecretKey> {
-    load_signing_key_with(path, || {
-        if let Some(pw) = password_from_env() {
-            return Ok(pw);
-        }
-        if !io::stdin().is_terminal() {
-            return Err(key_error(
-                path,
-                io::ErrorKind::PermissionDenied,
-                &format!(
-                    "is protected by a password; set {PASSWORD_ENV} or run on a terminal to be asked"
-                ),
-            ));
-        }
-        // rpassword talks to the terminal itself, never to stdout, so
-        // `--json` output stays one clean document.
-        rpassword::prompt_password(format!("Password for {}: ", path.display()))
-            .map_err(|e| Error::io(path, e))
-    })
-}
-
-/// [`load_signing_key`] with the password supplied by the caller, asked
-/// for only when the key is protected.
-pub fn load_signing_key_with(
-    path: &Path,
-    password: impl FnOnce() -> Result<String>,
-) -> Result<minisign::SecretKey> {
+/// `password` is asked only when the key is protected.
+pub fn load_signing_key(path: &Path, password: &dyn KeyPassword) -> Result<minisign::SecretKey> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let not_a_key = || {
         key_error(
@@ -335,12 +336,22 @@ pub fn load_signing_key_with(
             "is protected with an unknown method; only minisign's scrypt is supported",
         ));
     }
-    let pw = password()?;
+    let Some(pw) = password.password(path)? else {
+        return Err(key_error(
+            path,
+            io::ErrorKind::PermissionDenied,
+            "is protected by a password and none was given",
+        ));
+    };
+    let check = match password.origin() {
+        Some(origin) => format!("check the password ({origin})"),
+        None => "check the password".to_owned(),
+    };
     let sk = minisign::SecretKey::from_box(text.into(), Some(pw)).map_err(|e| {
         key_error(
             path,
             io::ErrorKind::PermissionDenied,
-            &format!("could not be unlocked ({e}); check the password ({PASSWORD_ENV})"),
+            &format!("could not be unlocked ({e}); {check}"),
         )
     })?;
     probe(path, &sk)?;
@@ -353,7 +364,7 @@ fn probe(path: &Path, sk: &minisign::SecretKey) -> Result<()> {
     signer_line(sk)
         .and_then(|line| {
             let sig = sign(sk, b"probe", "probe")?;
-            verify(&line, b"probe", &sig).map_err(|e| Error::Internal(e.to_string()))
+            verify(&line, b"probe", &sig).map_err(|e| Error::dependency("minisign probe", e))
         })
         .map(drop)
         .map_err(|_| {
@@ -374,7 +385,7 @@ fn key_error(path: &Path, kind: io::ErrorKind, msg: &str) -> Error {
 pub fn signer_line(sk: &minisign::SecretKey) -> Result<String> {
     minisign::PublicKey::from_secret_key(sk)
         .map(|pk| pk.to_base64())
-        .map_err(|e| Error::Internal(format!("minisign public key: {e}")))
+        .map_err(|e| Error::dependency("minisign public key", e))
 }
 
 /// A `.minisig` text over `data`, as `minisign -S` writes it (prehashed).
@@ -386,7 +397,7 @@ pub fn sign(sk: &minisign::SecretKey, data: &[u8], trusted_comment: &str) -> Res
         ));
     }
     let pk = minisign::PublicKey::from_secret_key(sk)
-        .map_err(|e| Error::Internal(format!("minisign public key: {e}")))?;
+        .map_err(|e| Error::dependency("minisign public key", e))?;
     let sig = minisign::sign(
         Some(&pk),
         sk,
@@ -394,7 +405,7 @@ pub fn sign(sk: &minisign::SecretKey, data: &[u8], trusted_comment: &str) -> Res
         Some(trusted_comment),
         Some(SIGNATURE_COMMENT),
     )
-    .map_err(|e| Error::Internal(format!("minisign signing failed: {e}")))?;
+    .map_err(|e| Error::dependency("minisign signing failed", e))?;
     Ok(sig.into_string())
 }
 
@@ -566,9 +577,9 @@ mod tests {
         let g = generate(&dir, Some("secret")).expect("generate");
         assert!(g.encrypted);
         let sk =
-            load_signing_key_with(&g.files.signing_key, || Ok("secret".to_owned())).expect("loads");
+            load_signing_key(&g.files.signing_key, &Password("secret".to_owned())).expect("loads");
         assert_eq!(signer_line(&sk).expect("line"), g.signer);
-        let wrong = load_signing_key_with(&g.files.signing_key, || Ok("nope".to_owned()));
+        let wrong = load_signing_key(&g.files.signing_key, &Password("nope".to_owned()));
         assert!(
             wrong
                 .expect_err("wrong password")

@@ -33,7 +33,7 @@ fn imported(store: &Store, plan: &Plan, slug: &str) -> Result<(AccountRow, Stage
 pub fn journal_manifest(entry: &Entry) -> Result<Manifest> {
     let text = entry.manifest.as_deref().unwrap_or_default();
     serde_json::from_str(text)
-        .map_err(|e| Error::Internal(format!("the journal's manifest does not parse: {e}")))
+        .map_err(|e| Error::corrupt("the journal's manifest does not parse", e))
 }
 
 #[derive(Debug, Serialize)]

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::error::{Error, Result};
 use crate::model::kinds::DataType;
 use crate::problem::{Code, Problem};
 
@@ -215,23 +216,11 @@ pub struct Handover {
     pub signer: String,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum PlanLoadError {
-    #[error("cannot read the plan {path}: {err}", path = .0.display(), err = .1)]
-    Io(PathBuf, std::io::Error),
-    #[error("the plan is invalid ({} problems)", .0.len())]
-    Invalid(Vec<Problem>),
-}
-
 impl Plan {
     /// Parses and validates. `Ok` carries the warnings (none at present);
-    /// `Err` carries every error found, with any warnings, in line order.
-    /// `today` bounds the consents' `given_on`.
-    pub fn parse(
-        text: &str,
-        file: &str,
-        today: Date,
-    ) -> Result<(Plan, Vec<Problem>), Vec<Problem>> {
+    /// [`Error::Invalid`] carries every error found, with any warnings, in
+    /// line order. `today` bounds the consents' `given_on`.
+    pub fn parse(text: &str, file: &str, today: Date) -> Result<(Plan, Vec<Problem>)> {
         let mut cx = Cx::new(text, file);
         let (doc, syntax_errors) = DeTable::parse_recoverable(text);
         if !syntax_errors.is_empty() {
@@ -243,23 +232,24 @@ impl Plan {
             // Recovery often trips twice over one mistake; the first
             // message per line is the telling one.
             cx.found.dedup_by_key(|(line, _)| *line);
-            return Err(cx.finish());
+            return Err(Error::Invalid(cx.finish()));
         }
         let plan = read_plan(&mut cx, &Section::root(doc.get_ref()), today);
         match plan {
             Some(plan) if !cx.has_errors() => Ok((plan, cx.finish())),
-            _ => Err(cx.finish()),
+            _ => Err(Error::Invalid(cx.finish())),
         }
     }
 
-    pub fn load(path: &Path, today: Date) -> Result<(Plan, Vec<Problem>), PlanLoadError> {
-        let bytes = std::fs::read(path).map_err(|e| PlanLoadError::Io(path.to_owned(), e))?;
+    /// Reads and parses the plan file at `path`, as [`Plan::parse`] does.
+    pub fn load(path: &Path, today: Date) -> Result<(Plan, Vec<Problem>)> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let file = path.display().to_string();
         let text = String::from_utf8(bytes).map_err(|_| {
             let message = format!("{file} line 1: the file is not UTF-8 text");
-            PlanLoadError::Invalid(vec![Problem::error(PLAN_INVALID, message)])
+            Error::invalid(Problem::error(PLAN_INVALID, message))
         })?;
-        Plan::parse(&text, &file, today).map_err(PlanLoadError::Invalid)
+        Plan::parse(&text, &file, today)
     }
 
     /// The plan as parsed with every default filled in; the archive stores
@@ -1245,8 +1235,11 @@ to_group = "wonen-oost"
         jiff::civil::date(2026, 11, 25)
     }
 
-    fn parse(text: &str) -> Result<(Plan, Vec<Problem>), Vec<Problem>> {
-        Plan::parse(text, "plan.toml", today())
+    fn parse(text: &str) -> std::result::Result<(Plan, Vec<Problem>), Vec<Problem>> {
+        Plan::parse(text, "plan.toml", today()).map_err(|e| match e {
+            Error::Invalid(problems) => problems,
+            other => panic!("parsing fails only with problems: {other}"),
+        })
     }
 
     fn plan(text: &str) -> Plan {
@@ -2007,7 +2000,7 @@ account = "zorggroep-noord"
 
     #[test]
     fn the_template_parses_once_filled_in() {
-        let problems = match Plan::parse(template(), "plan.toml", today()) {
+        let problems = match parse(template()) {
             Ok(_) => panic!("the unfilled template must not pass"),
             Err(problems) => problems,
         };
@@ -2041,14 +2034,8 @@ account = "zorggroep-noord"
         let loaded = Plan::load(&path, today());
         assert!(matches!(loaded, Ok((ref p, _)) if p.digest == plan(VALID).digest));
         std::fs::write(&path, b"id = \"\xff\"").expect("write");
-        assert!(matches!(
-            Plan::load(&path, today()),
-            Err(PlanLoadError::Invalid(_))
-        ));
+        assert!(matches!(Plan::load(&path, today()), Err(Error::Invalid(_))));
         std::fs::remove_dir_all(&dir).expect("clean up");
-        assert!(matches!(
-            Plan::load(&path, today()),
-            Err(PlanLoadError::Io(..))
-        ));
+        assert!(matches!(Plan::load(&path, today()), Err(Error::Io { .. })));
     }
 }

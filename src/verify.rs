@@ -3,7 +3,7 @@
 //! finding is collected; nothing is written.
 
 use crate::archive::manifest::{Manifest, oxum};
-use crate::archive::reader::{ArchiveReader, Caps, OpenError};
+use crate::archive::reader::{ArchiveReader, Caps};
 use crate::archive::source::ArchiveSource;
 use crate::archive::{FORMAT, FORMAT_VERSION, MANIFEST, PLAN, SIGNATURE, trusted_comment};
 use crate::digest::{HashingReader, LineDigest};
@@ -68,8 +68,7 @@ pub fn verify(
     let archive_sha256 = crate::digest::sha256_file(path)?;
     let (mut reader, mut problems) = match ArchiveReader::open(path, identities, caps) {
         Ok(opened) => opened,
-        Err(OpenError::Fatal(e)) => return Err(e),
-        Err(OpenError::Problems(mut problems)) => {
+        Err(Error::Invalid(mut problems)) => {
             for p in problems
                 .iter_mut()
                 .filter(|p| p.code == Code::DecryptFailed)
@@ -84,6 +83,7 @@ pub fn verify(
                 reader: None,
             });
         }
+        Err(e) => return Err(e),
     };
     let Some((manifest, comment)) = authenticate(&mut reader, plan, &mut problems) else {
         once_each(&mut problems);

@@ -87,3 +87,45 @@ fn the_same_content_in_two_accounts_is_stored_once() {
     // The target's one file has the same content as source f-0008.
     assert_eq!(store.blob_count().unwrap(), 8);
 }
+
+#[test]
+fn the_librarys_fixture_facts_match_the_bundled_trees() {
+    use dossier_transfer::fixtures as facts;
+    let account = |name: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(fixtures().join(name).join("account.json"))
+            .expect("account.json");
+        serde_json::from_str(&text).expect("account.json parses")
+    };
+    for (tree, slug, owner) in [
+        (
+            facts::SOURCE_TREE,
+            facts::SOURCE_ACCOUNT,
+            Some(facts::SOURCE_OWNER),
+        ),
+        (
+            facts::TARGET_TREE,
+            facts::TARGET_ACCOUNT,
+            Some(facts::TARGET_OWNER),
+        ),
+        (facts::TEST_TREE, facts::TEST_ACCOUNT, None),
+    ] {
+        let a = account(tree);
+        assert_eq!(a["slug"], slug, "{tree}");
+        if let Some(o) = owner {
+            assert_eq!(a["owner"]["email"], o.email, "{tree}");
+            assert_eq!(a["owner"]["name"], o.name, "{tree}");
+        }
+    }
+    let group = |tree: &str, g: &str| fixtures().join(tree).join("groups").join(g);
+    assert!(group(facts::SOURCE_TREE, facts::SOURCE_GROUP).is_dir());
+    assert!(group(facts::TARGET_TREE, facts::TARGET_GROUP).is_dir());
+    assert!(group(facts::TEST_TREE, facts::TARGET_GROUP).is_dir());
+    assert_eq!(
+        facts::APPROVER,
+        format!(
+            "{} <{}>",
+            facts::TARGET_OWNER.name,
+            facts::TARGET_OWNER.email
+        )
+    );
+}

@@ -60,7 +60,7 @@ fn keygen_writes_four_files_secret_ones_private() {
     assert_eq!(public[1], summary["signer"].as_str().expect("signer"));
     assert_eq!(summary["encrypted"], false);
 
-    let sk = keys::load_signing_key(&dir.join("signing.key")).expect("loads");
+    let sk = keys::load_signing_key(&dir.join("signing.key"), &keys::NoPassword).expect("loads");
     assert_eq!(keys::signer_line(&sk).expect("line"), public[1]);
     assert_eq!(
         keys::load_identities(&dir.join("identity.txt"))
@@ -123,12 +123,13 @@ fn keygen_with_a_password_encrypts_the_signing_key() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(doc["summary"]["encrypted"], true);
     let path = tmp.path().join("k/signing.key");
-    let sk = keys::load_signing_key_with(&path, || Ok("correct horse".to_owned())).expect("loads");
+    let sk =
+        keys::load_signing_key(&path, &keys::Password("correct horse".to_owned())).expect("loads");
     assert_eq!(
         keys::signer_line(&sk).expect("line"),
         doc["summary"]["signer"]
     );
-    let wrong = keys::load_signing_key_with(&path, || Ok("wrong".to_owned()));
+    let wrong = keys::load_signing_key(&path, &keys::Password("wrong".to_owned()));
     assert!(wrong.is_err());
 }
 
@@ -187,7 +188,7 @@ fn signatures_verify_with_the_minisign_cli() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
     keygen(dir, "k");
-    let sk = keys::load_signing_key(&dir.join("k/signing.key")).expect("loads");
+    let sk = keys::load_signing_key(&dir.join("k/signing.key"), &keys::NoPassword).expect("loads");
     let data = b"{\"format\":\"dossier-transfer-archive\"}\n";
     let comment = "migration_id=noord-naar-oost created_at=2026-12-01T17:00:00+01:00";
     std::fs::write(dir.join("manifest.json"), data).expect("write");
@@ -243,8 +244,8 @@ fn minisign_cli_keys_load_with_and_without_password() {
     for (name, password) in [("w", None), ("p", Some("s3cret"))] {
         let key = dir.join(format!("{name}.key"));
         let sk = match password {
-            None => keys::load_signing_key(&key),
-            Some(pw) => keys::load_signing_key_with(&key, || Ok(pw.to_owned())),
+            None => keys::load_signing_key(&key, &keys::NoPassword),
+            Some(pw) => keys::load_signing_key(&key, &keys::Password(pw.to_owned())),
         }
         .unwrap_or_else(|e| panic!("{name}.key loads: {e}"));
         let pub_text = std::fs::read_to_string(dir.join(format!("{name}.pub"))).expect("read");
@@ -256,7 +257,7 @@ fn minisign_cli_keys_load_with_and_without_password() {
             Ok("migration_id=m created_at=t")
         );
     }
-    let wrong = keys::load_signing_key_with(&dir.join("p.key"), || Ok("nope".to_owned()));
+    let wrong = keys::load_signing_key(&dir.join("p.key"), &keys::Password("nope".to_owned()));
     let Err(err) = wrong else {
         panic!("a wrong password is refused")
     };
@@ -332,26 +333,33 @@ fn decrypt(identity: &Path, cipher: &[u8]) -> Vec<u8> {
 
 #[test]
 fn a_protected_key_needs_a_password_from_somewhere() {
-    use std::io::IsTerminal;
-    // On a terminal the function would ask; with the variable set it
-    // would use it. Neither is the case under CI.
-    if std::io::stdin().is_terminal() || std::env::var_os(keys::PASSWORD_ENV).is_some() {
-        return;
-    }
-    let tmp = tempfile::tempdir().expect("tempdir");
+    let h = common::handover::Handover::new();
     let out = bin()
-        .current_dir(tmp.path())
-        .env(keys::PASSWORD_ENV, "pw")
+        .current_dir(h.dir())
+        .env(PASSWORD_ENV, "pw")
         .args(["keygen", "--out", "k"])
         .output()
         .expect("runs");
     assert!(out.status.success());
-    let Err(err) = keys::load_signing_key(&tmp.path().join("k/signing.key")) else {
-        panic!("no password, no terminal: refused")
+
+    // The library asks its caller and refuses when there is no answer.
+    let Err(err) = keys::load_signing_key(&h.path("k/signing.key"), &keys::NoPassword) else {
+        panic!("no password: refused")
     };
     let msg = err.to_string();
     assert!(
-        msg.contains(keys::PASSWORD_ENV) && msg.contains("signing.key"),
+        msg.contains("password") && msg.contains("signing.key"),
+        "{msg}"
+    );
+
+    // The CLI's answer: the variable, else the terminal. The test runs
+    // the binary without either (stdin is not a terminal there).
+    let plan = h.plan("plan.toml", &common::handover::PlanSpec::default());
+    let (code, doc) = h.try_export(&plan, "out.age", "k/signing.key");
+    assert_eq!(code, 1, "{doc:#}");
+    let msg = doc["problems"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains(PASSWORD_ENV) && msg.contains("signing.key"),
         "{msg}"
     );
 }

@@ -17,7 +17,7 @@ const JSON_LEVEL: i64 = 1;
 /// Entries waiting for the worker at most: bounds memory to a few entries.
 const QUEUE: usize = 4;
 
-type Done = std::result::Result<(PreparedZipFile, Entry), String>;
+type Done = std::result::Result<(PreparedZipFile, Entry), zip::result::ZipError>;
 
 pub struct Compressor {
     jobs: Option<SyncSender<(String, Vec<u8>)>>,
@@ -39,7 +39,7 @@ impl Compressor {
                     }
                 }
             })
-            .map_err(|e| Error::Internal(format!("cannot start the compression thread: {e}")))?;
+            .map_err(|e| Error::system("cannot start the compression thread", e))?;
         Ok(Compressor {
             jobs: Some(jobs),
             done,
@@ -80,7 +80,7 @@ impl Compressor {
         };
         self.pending -= 1;
         got.map(Some)
-            .map_err(|e| Error::Internal(format!("compressing an entry: {e}")))
+            .map_err(|e| Error::dependency("compressing an entry", e))
     }
 
     pub fn pending(&self) -> usize {
@@ -105,9 +105,9 @@ fn prepare(path: String, bytes: &[u8]) -> Done {
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(JSON_LEVEL))
         .unix_permissions(0o644);
-    let mut builder = ZipFileBuilder::new(&path, options).map_err(|e| e.to_string())?;
-    builder.write_all(bytes).map_err(|e| e.to_string())?;
-    let prepared = builder.finish().map_err(|e| e.to_string())?;
+    let mut builder = ZipFileBuilder::new(&path, options)?;
+    builder.write_all(bytes)?;
+    let prepared = builder.finish()?;
     let entry = Entry {
         path,
         size: bytes.len() as u64,

@@ -98,30 +98,20 @@ pub struct ArchiveReader {
     path: PathBuf,
 }
 
-/// Why an archive could not be opened: problems (exit 3) or an I/O error.
-pub enum OpenError {
-    Problems(Vec<Problem>),
-    Fatal(Error),
-}
-
-impl From<Error> for OpenError {
-    fn from(e: Error) -> Self {
-        OpenError::Fatal(e)
-    }
-}
-
 fn problem(code: Code, message: impl Into<String>) -> Problem {
     Problem::error(code, message)
 }
 
 impl ArchiveReader {
     /// Decrypts and opens `path`. Entry-level problems (unsafe names,
-    /// duplicates, unsupported entries) come back beside a usable reader.
+    /// duplicates, unsupported entries) come back beside a usable reader;
+    /// an archive that cannot be opened at all is [`Error::Invalid`] with
+    /// the problems that say why, and an unreadable file [`Error::Io`].
     pub fn open(
         path: &Path,
         identities: &[Box<dyn age::Identity + Send + Sync>],
         caps: Caps,
-    ) -> Result<(ArchiveReader, Vec<Problem>), OpenError> {
+    ) -> Result<(ArchiveReader, Vec<Problem>)> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let plain = decrypt(path, file, identities)?;
         let failure = Failure::default();
@@ -137,10 +127,10 @@ impl ArchiveReader {
             None => fallback,
         };
         if let Err(p) = check_framing(&mut tap, caps) {
-            return Err(OpenError::Problems(vec![corrupt(&failure, p)]));
+            return Err(Error::Invalid(vec![corrupt(&failure, p)]));
         }
         let zip = ZipArchive::new(tap).map_err(|e| {
-            OpenError::Problems(vec![corrupt(
+            Error::Invalid(vec![corrupt(
                 &failure,
                 problem(
                     Code::ZipInvalid,
@@ -149,7 +139,7 @@ impl ArchiveReader {
             )])
         })?;
         if zip.offset() > 0 {
-            return Err(OpenError::Problems(vec![problem(
+            return Err(Error::Invalid(vec![problem(
                 Code::ZipInvalid,
                 format!("{}: {} bytes before the ZIP", path.display(), zip.offset()),
             )]));
@@ -167,7 +157,7 @@ impl ArchiveReader {
         if reader.failure.0.borrow().is_some() {
             // Headers behind a damaged chunk could not be read: what the
             // index found is noise, and the archive cannot be trusted.
-            return Err(OpenError::Problems(vec![reader.zip_problem(String::new())]));
+            return Err(Error::Invalid(vec![reader.zip_problem(String::new())]));
         }
         Ok((reader, problems))
     }
@@ -526,18 +516,18 @@ fn decrypt(
     path: &Path,
     file: File,
     identities: &[Box<dyn age::Identity + Send + Sync>],
-) -> Result<Plain, OpenError> {
+) -> Result<Plain> {
     use age::DecryptError as D;
     let shown = path.display();
     let corrupt = |why: String| {
-        OpenError::Problems(vec![problem(
+        Error::Invalid(vec![problem(
             Code::ArchiveCorrupt,
             format!("{shown}: {why}"),
         )])
     };
     let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(1 << 20, file)).map_err(
         |e| match e {
-            D::Io(e) => OpenError::Fatal(Error::io(path, e)),
+            D::Io(e) => Error::io(path, e),
             other => corrupt(format!(
                 "not a readable age file (the header is damaged?): {other}"
             )),
@@ -546,11 +536,11 @@ fn decrypt(
     decryptor
         .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
         .map_err(|e| match e {
-            D::NoMatchingKeys => OpenError::Problems(vec![problem(
+            D::NoMatchingKeys => Error::Invalid(vec![problem(
                 Code::DecryptFailed,
                 format!("{shown}: none of the given identities is a recipient of this archive; use the identity whose public key is in the plan's recipients"),
             )]),
-            D::Io(e) => OpenError::Fatal(Error::io(path, e)),
+            D::Io(e) => Error::io(path, e),
             other => corrupt(format!("the age header does not verify: {other}")),
         })
 }

@@ -74,7 +74,7 @@ impl ArchiveWriter {
         let hashed = HashingWriter::new(BufWriter::with_capacity(1 << 20, file));
         let encryptor =
             age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
-                .map_err(|e| Error::Internal(format!("age: {e}")))?;
+                .map_err(|e| Error::dependency("age", e))?;
         let age_out = encryptor
             .wrap_output(hashed)
             .map_err(|e| Error::io(out, e))?;

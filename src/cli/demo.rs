@@ -8,28 +8,22 @@ use super::files::write_new;
 use super::output::Out;
 use dossier_transfer::archive::reader::Caps;
 use dossier_transfer::error::{Error, Result};
-use dossier_transfer::fixtures::Embedded;
+use dossier_transfer::fixtures::{
+    self, APPROVER, PASSING, SOURCE_GROUP, SOURCE_TREE, TARGET_GROUP, TARGET_TREE, TEST_ACCOUNT,
+    TEST_TREE,
+};
 use dossier_transfer::plan::Plan;
 use dossier_transfer::problem::Code;
 use dossier_transfer::problem::Problem;
 use dossier_transfer::report::{self, Lang};
 use dossier_transfer::store::Store;
-use dossier_transfer::{align, check, clock, export, import, keys, lifecycle, tree, verify};
+use dossier_transfer::{align, check, clock, export, import, keys, lifecycle, verify};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const OPERATOR: &str = "Demo Operator <demo@dossier-transfer.example>";
-/// Who approves the test stage: the target account's owner in the fixtures.
-const APPROVER: &str = "B. Bakker <b.bakker@oost.example>";
-const TEST_ACCOUNT: &str = "zorggroep-oost-test";
-const LIVE_ACCOUNT: &str = "zorggroep-oost";
-/// The dossiers of wonen-noord that pass every check: all but d-0011
-/// (created after the cut-off) and d-0005 (its relative would reach the
-/// member limit on the target).
-const PASSING: [&str; 9] = [
-    "d-0001", "d-0002", "d-0003", "d-0004", "d-0006", "d-0007", "d-0008", "d-0009", "d-0010",
-];
+const LIVE_ACCOUNT: &str = fixtures::TARGET_ACCOUNT;
 
 pub fn run(dir: Option<PathBuf>, out: Out) -> ExitCode {
     match execute(dir, out) {
@@ -143,7 +137,7 @@ fn refuse_existing(paths: &[&Path]) -> Result<()> {
 fn load_stores(d: &mut Demo, source_db: &Path, target_db: &Path) -> Result<(Store, Store)> {
     d.step("load the bundled accounts: Zorggroep Noord (source), Zorggroep Oost and its test account (target)");
     let mut source = Store::open(source_db, true)?;
-    let s = tree::load::load(&mut source, &mut Embedded::new("source"), false)?;
+    let s = fixtures::load(&mut source, SOURCE_TREE)?;
     d.say(format!(
         "{}: {} dossiers, {} records -> {}",
         s.account,
@@ -152,8 +146,8 @@ fn load_stores(d: &mut Demo, source_db: &Path, target_db: &Path) -> Result<(Stor
         source_db.display()
     ));
     let mut target = Store::open(target_db, true)?;
-    for name in ["target", "test-account"] {
-        let s = tree::load::load(&mut target, &mut Embedded::new(name), false)?;
+    for name in [TARGET_TREE, TEST_TREE] {
+        let s = fixtures::load(&mut target, name)?;
         d.say(format!(
             "{}: {} dossiers -> {}",
             s.account,
@@ -172,50 +166,22 @@ fn write_plan(d: &mut Demo) -> Result<Plan> {
     d.say(format!("recipient {}", keys.recipient));
     d.say(format!("signer    {}", keys.signer));
     d.say(format!("files in  {}", d.path("keys").display()));
-    d.step("plan: level test-account, 9 dossiers of wonen-noord to wonen-oost, every data type");
+    d.step(&format!(
+        "plan: level {}, {} dossiers of {SOURCE_GROUP} to {TARGET_GROUP}, every data type",
+        fixtures::TEST_LEVEL,
+        PASSING.len()
+    ));
     let path = d.path("plan.toml");
     write_new(
         &path,
         false,
-        plan_text(&keys.recipient, &keys.signer).as_bytes(),
+        fixtures::plan_text(&keys.recipient, &keys.signer).as_bytes(),
     )?;
     d.say("left out: d-0011 (created after the cut-off), d-0005 (member limit on the target)");
     d.say(path.display().to_string());
     let (plan, _) = super::load_plan(&path)?;
     d.say(format!("plan sha256 {}", plan.digest));
     Ok(plan)
-}
-
-fn plan_text(recipient: &str, signer: &str) -> String {
-    let mut t = String::from(
-        "# Written by `dossier-transfer demo` for the bundled fixtures.\n\
-         id = \"noord-naar-oost-2026-11\"\n\
-         cut_off = \"2026-11-20T17:00:00+01:00\"\n\
-         test_level = \"test-account\"\n\n\
-         [source]\naccount = \"zorggroep-noord\"\ngroup = \"wonen-noord\"\n\n\
-         [target]\naccount = \"zorggroep-oost\"\ntest_account = \"zorggroep-oost-test\"\n",
-    );
-    for id in PASSING {
-        t += &format!("\n[[dossiers.select]]\nid = \"{id}\"\nto_group = \"wonen-oost\"\n");
-    }
-    t += "\n[data]\ndaily_reports = { since = \"2025-01-01\" }\n";
-    for key in [
-        "plan_items",
-        "agenda",
-        "files",
-        "time_registration",
-        "vecozo",
-        "member_access",
-        "history",
-        "other",
-    ] {
-        t += &format!("{key} = true\n");
-    }
-    t += "teammates = false\n";
-    t += "\n[consent.source_owner]\nname = \"A. Jansen\"\nemail = \"a.jansen@noord.example\"\ngiven_on = \"2026-11-20\"\nreference = \"e-mail of 2026-11-20\"\n";
-    t += "\n[consent.target_owner]\nname = \"B. Bakker\"\nemail = \"b.bakker@oost.example\"\ngiven_on = \"2026-11-21\"\nreference = \"e-mail of 2026-11-21\"\n";
-    t += &format!("\n[handover]\nrecipients = [\"{recipient}\"]\nsigner = \"{signer}\"\n");
-    t
 }
 
 /// check, align, check again: the configuration differences the fixtures
@@ -265,7 +231,7 @@ fn problem_line(problems: &[Problem]) -> String {
 fn export_archive(d: &mut Demo, plan: &Plan, source: &mut Store) -> Result<PathBuf> {
     d.step("export: the signed, encrypted archive; the source group becomes read-only");
     let archive = d.path("noord-naar-oost.zip.age");
-    let key = keys::load_signing_key(&d.path("keys/signing.key"))?;
+    let key = keys::load_signing_key(&d.path("keys/signing.key"), &super::password::EnvOrPrompt)?;
     let opts = export::Options {
         plan,
         signing_key: &key,

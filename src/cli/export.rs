@@ -41,7 +41,8 @@ fn execute(args: ExportArgs, global: &Global, out: Out) -> Result<ExitCode> {
     let operator = operator(global)?;
     let (plan, plan_warnings) = load_plan(&args.plan)?;
     let mut store = Store::open(&args.store, false)?;
-    let key = dossier_transfer::keys::load_signing_key(&args.signing_key)?;
+    let key =
+        dossier_transfer::keys::load_signing_key(&args.signing_key, &super::password::EnvOrPrompt)?;
     let opts = Options {
         plan: &plan,
         signing_key: &key,

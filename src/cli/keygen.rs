@@ -8,7 +8,7 @@ use std::process::ExitCode;
 pub fn run(dir: &Path, out: Out) -> ExitCode {
     // An empty variable is treated as unset: a key "protected" by the empty
     // password would only look protected.
-    let password = keys::password_from_env().filter(|p| !p.is_empty());
+    let password = super::password::from_env().filter(|p| !p.is_empty());
     let g = match keys::generate(dir, password.as_deref()) {
         Ok(g) => g,
         Err(e) => return out.fail(&e),
@@ -37,7 +37,7 @@ pub fn run(dir: &Path, out: Out) -> ExitCode {
             o.say(format!(
                 "{} has no password; set {} before keygen to protect it.",
                 keys::SIGNING_KEY_FILE,
-                keys::PASSWORD_ENV
+                super::password::PASSWORD_ENV
             ));
         }
     })

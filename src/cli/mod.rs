@@ -11,6 +11,7 @@ mod import;
 mod keygen;
 mod lifecycle;
 pub mod output;
+mod password;
 mod plan;
 mod progress;
 mod report;
@@ -158,12 +159,7 @@ pub fn parse_operator(raw: &str) -> Option<String> {
 
 /// Loads and validates a plan; an invalid plan is exit 3 for every command.
 pub fn load_plan(path: &std::path::Path) -> dossier_transfer::error::Result<(Plan, Vec<Problem>)> {
-    use dossier_transfer::error::Error;
-    use dossier_transfer::plan::PlanLoadError;
-    Plan::load(path, dossier_transfer::clock::today()).map_err(|e| match e {
-        PlanLoadError::Io(path, err) => Error::io(path, err),
-        PlanLoadError::Invalid(problems) => Error::Invalid(problems),
-    })
+    Plan::load(path, dossier_transfer::clock::today())
 }
 
 #[cfg(test)]

@@ -44,32 +44,43 @@ impl Out {
 
     /// Reports an error and returns its exit code.
     pub fn fail(&self, error: &Error) -> ExitCode {
-        let (code, problems) = match error {
-            Error::Invalid(p) => (EXIT_PROBLEMS, p.clone()),
-            Error::Refused(p) => (EXIT_REFUSED, vec![p.clone()]),
-            Error::StoreBusy { .. } => (
-                EXIT_REFUSED,
-                vec![Problem::error(Code::StoreBusy, error.to_string())],
-            ),
-            Error::Usage(_) => (
-                EXIT_USAGE,
-                vec![Problem::error(Code::Usage, error.to_string())],
-            ),
-            Error::Internal(_) => (
-                EXIT_IO,
-                vec![Problem::error(Code::InternalError, error.to_string())],
-            ),
-            Error::Io { .. } | Error::Store { .. } => (
-                EXIT_IO,
-                vec![Problem::error(Code::IoError, error.to_string())],
-            ),
-        };
+        let (code, problems) = classify(error);
         if self.json {
             print_json(&json!({"ok": false, "problems": problems, "summary": {}}));
         } else {
             print_problems(&problems);
         }
         ExitCode::from(code)
+    }
+}
+
+/// The exit code of an error and the problems that describe it (cli.md:
+/// exit 1 is `io-error` or `internal-error`, 2 `usage`, 3 the problems
+/// found, 4 a refusal).
+fn classify(error: &Error) -> (u8, Vec<Problem>) {
+    match error {
+        Error::Invalid(p) => (EXIT_PROBLEMS, p.clone()),
+        Error::Refused(p) => (EXIT_REFUSED, vec![p.clone()]),
+        Error::StoreBusy { .. } => (
+            EXIT_REFUSED,
+            vec![Problem::error(Code::StoreBusy, error.to_string())],
+        ),
+        Error::Usage(_) => (
+            EXIT_USAGE,
+            vec![Problem::error(Code::Usage, error.to_string())],
+        ),
+        Error::Internal(_) | Error::Dependency { .. } => (
+            EXIT_IO,
+            vec![Problem::error(Code::InternalError, error.to_string())],
+        ),
+        Error::Io { .. }
+        | Error::Store { .. }
+        | Error::StoreTooNew { .. }
+        | Error::Corrupt { .. }
+        | Error::System { .. } => (
+            EXIT_IO,
+            vec![Problem::error(Code::IoError, error.to_string())],
+        ),
     }
 }
 
@@ -101,4 +112,59 @@ pub fn sanitise(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn code_of(error: &Error) -> (u8, Code) {
+        let (exit, problems) = classify(error);
+        (exit, problems[0].code)
+    }
+
+    #[test]
+    fn every_error_has_its_exit_code_and_problem_code() {
+        let io = || std::io::Error::other("gone");
+        let path = PathBuf::from("care.db");
+        for (error, expected) in [
+            (Error::io("plan.toml", io()), (EXIT_IO, Code::IoError)),
+            (
+                Error::StoreTooNew {
+                    path: path.clone(),
+                    version: 9,
+                    known: 3,
+                },
+                (EXIT_IO, Code::IoError),
+            ),
+            (
+                Error::corrupt("the journal's manifest does not parse", io()),
+                (EXIT_IO, Code::IoError),
+            ),
+            (Error::system("no thread", io()), (EXIT_IO, Code::IoError)),
+            (
+                Error::dependency("age", io()),
+                (EXIT_IO, Code::InternalError),
+            ),
+            (
+                Error::Internal("a bug".to_owned()),
+                (EXIT_IO, Code::InternalError),
+            ),
+            (Error::StoreBusy { path }, (EXIT_REFUSED, Code::StoreBusy)),
+            (Error::Usage("no".to_owned()), (EXIT_USAGE, Code::Usage)),
+            (
+                Error::invalid(Problem::error(Code::PlanInvalid, "bad")),
+                (EXIT_PROBLEMS, Code::PlanInvalid),
+            ),
+            (
+                Error::Refused(Problem::error(Code::AlreadyImported, "again")),
+                (EXIT_REFUSED, Code::AlreadyImported),
+            ),
+        ] {
+            assert_eq!(code_of(&error), expected, "{error}");
+        }
+        let (_, problems) = classify(&Error::Internal("a bug".to_owned()));
+        assert_eq!(problems[0].message, "internal error: a bug");
+    }
 }

@@ -276,7 +276,7 @@ fn append(conn: &Connection, e: &AuditEvent, event_id: &str) -> rusqlite::Result
 fn event_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
-        .map_err(|e| Error::Internal(format!("no random numbers from the system: {e}")))?;
+        .map_err(|e| Error::system("no random numbers from the system", e))?;
     Ok(crate::digest::hex(&bytes))
 }
 

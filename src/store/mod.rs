@@ -75,11 +75,11 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let version = usize::try_from(version).unwrap_or(usize::MAX);
         if version > schema::MIGRATIONS.len() {
-            return Err(Error::Internal(format!(
-                "store {} has schema version {version}, newer than this tool knows ({}); use a newer dossier-transfer",
-                self.path.display(),
-                schema::MIGRATIONS.len()
-            )));
+            return Err(Error::StoreTooNew {
+                path: self.path.clone(),
+                version,
+                known: schema::MIGRATIONS.len(),
+            });
         }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version) {
             let tx = self

@@ -3,10 +3,11 @@
 //! and plans written from a [`PlanSpec`].
 
 use super::{fixtures, run};
+use dossier_transfer::fixtures as facts;
 use std::path::{Path, PathBuf};
 
 pub const OPERATOR: &str = "Test Operator <operator@noord.example>";
-pub const CUT_OFF: &str = "2026-11-20T17:00:00+01:00";
+pub const CUT_OFF: &str = facts::CUT_OFF;
 
 pub struct Handover {
     pub tmp: tempfile::TempDir,
@@ -35,34 +36,21 @@ pub struct PlanSpec {
     pub source_group: &'static str,
 }
 
+/// The fixture plan's `[data]` lines (every data type, teammates not).
 pub fn all_data() -> Vec<(&'static str, String)> {
-    let mut d = vec![("daily_reports", "{ since = \"2025-01-01\" }".to_owned())];
-    for k in [
-        "plan_items",
-        "agenda",
-        "files",
-        "time_registration",
-        "vecozo",
-        "member_access",
-        "history",
-        "other",
-    ] {
-        d.push((k, "true".to_owned()));
-    }
-    d.push(("teammates", "false".to_owned()));
-    d
+    facts::data_lines()
 }
 
 impl Default for PlanSpec {
     fn default() -> Self {
         PlanSpec {
-            id: "noord-naar-oost-2026-11",
+            id: facts::MIGRATION_ID,
             cut_off: CUT_OFF.to_owned(),
-            level: "test-account",
-            test_account: Some("zorggroep-oost-test"),
-            selection: Sel::All("wonen-oost"),
+            level: facts::TEST_LEVEL,
+            test_account: Some(facts::TEST_ACCOUNT),
+            selection: Sel::All(facts::TARGET_GROUP),
             data: all_data(),
-            source_group: "wonen-noord",
+            source_group: facts::SOURCE_GROUP,
         }
     }
 }
@@ -71,14 +59,11 @@ impl PlanSpec {
     /// The moving selection that passes every check: leaves out d-0011
     /// (created after the cut-off) and d-0005 (member limit).
     pub fn passing() -> Self {
-        let ids = [
-            "d-0001", "d-0002", "d-0003", "d-0004", "d-0006", "d-0007", "d-0008", "d-0009",
-            "d-0010",
-        ];
         PlanSpec {
             selection: Sel::Select(
-                ids.iter()
-                    .map(|i| (format!("id = \"{i}\""), "wonen-oost"))
+                facts::PASSING
+                    .iter()
+                    .map(|i| (format!("id = \"{i}\""), facts::TARGET_GROUP))
                     .collect(),
             ),
             ..PlanSpec::default()
@@ -113,9 +98,9 @@ impl Handover {
             .to_owned();
         let f = fixtures();
         for (name, db) in [
-            ("source", "source.db"),
-            ("target", "target.db"),
-            ("test-account", "target.db"),
+            (facts::SOURCE_TREE, "source.db"),
+            (facts::TARGET_TREE, "target.db"),
+            (facts::TEST_TREE, "target.db"),
         ] {
             let tree = f.join(name).display().to_string();
             let (code, _, err) = run(dir, &["account", "load", &tree, "--store", db]);
@@ -143,10 +128,11 @@ impl Handover {
             spec.id, spec.cut_off, spec.level
         );
         t += &format!(
-            "[source]\naccount = \"zorggroep-noord\"\ngroup = \"{}\"\n\n",
+            "[source]\naccount = \"{}\"\ngroup = \"{}\"\n\n",
+            facts::SOURCE_ACCOUNT,
             spec.source_group
         );
-        t += "[target]\naccount = \"zorggroep-oost\"\n";
+        t += &format!("[target]\naccount = \"{}\"\n", facts::TARGET_ACCOUNT);
         if let Some(test) = spec.test_account {
             t += &format!("test_account = \"{test}\"\n");
         }
@@ -162,8 +148,8 @@ impl Handover {
         for (k, v) in &spec.data {
             t += &format!("{k} = {v}\n");
         }
-        t += "\n[consent.source_owner]\nname = \"A. Jansen\"\nemail = \"a.jansen@noord.example\"\ngiven_on = \"2026-11-20\"\nreference = \"e-mail of 2026-11-20\"\n";
-        t += "\n[consent.target_owner]\nname = \"B. Bakker\"\nemail = \"b.bakker@oost.example\"\ngiven_on = \"2026-11-21\"\nreference = \"e-mail of 2026-11-21\"\n";
+        t += &facts::consent_table("source_owner", &facts::SOURCE_OWNER);
+        t += &facts::consent_table("target_owner", &facts::TARGET_OWNER);
         t += &format!(
             "\n[handover]\nrecipients = [\"{}\"]\nsigner = \"{}\"\n",
             self.recipient, self.signer

@@ -20,9 +20,9 @@ pub const SIGNER: &str = "RWRkx7hPFZLjxy3i59NK5Rq//sI7KN+mAkSaExktk/H8BnpfmAUIsd
 pub fn fixture_handover() -> handover::Handover {
     let tmp = tempfile::tempdir().expect("tempdir");
     for (name, db) in [
-        ("source", "source.db"),
-        ("target", "target.db"),
-        ("test-account", "target.db"),
+        (dossier_transfer::fixtures::SOURCE_TREE, "source.db"),
+        (dossier_transfer::fixtures::TARGET_TREE, "target.db"),
+        (dossier_transfer::fixtures::TEST_TREE, "target.db"),
     ] {
         let tree = fixtures().join(name).display().to_string();
         let (code, _, err) = run(tmp.path(), &["account", "load", &tree, "--store", db]);
@@ -39,12 +39,15 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// The variable the CLI takes a signing key's password from (cli.md).
+pub const PASSWORD_ENV: &str = "DOSSIER_TRANSFER_KEY_PASSWORD";
+
 /// The binary with a clean environment for its variables.
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("dossier-transfer").expect("binary builds");
     c.env_remove("DOSSIER_TRANSFER_STORE")
         .env_remove("DOSSIER_TRANSFER_OPERATOR")
-        .env_remove("DOSSIER_TRANSFER_KEY_PASSWORD");
+        .env_remove(PASSWORD_ENV);
     c
 }
 

@@ -250,7 +250,8 @@ impl Repack {
 
     /// Signs the manifest with any trusted comment.
     pub fn sign_with_comment(&mut self, key: &Path, comment: &str) {
-        let sk = dossier_transfer::keys::load_signing_key(key).expect("signing key");
+        let sk = dossier_transfer::keys::load_signing_key(key, &dossier_transfer::keys::NoPassword)
+            .expect("signing key");
         let sig = dossier_transfer::keys::sign(&sk, self.get(MANIFEST), comment).expect("signed");
         self.set(SIGNATURE, sig);
     }
