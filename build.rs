@@ -6,7 +6,14 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The outside command-line tools some integration tests drive.
-const TOOLS: [&str; 6] = ["age", "age-keygen", "unzip", "minisign", "sha256sum", "chromium"];
+const TOOLS: [&str; 6] = [
+    "age",
+    "age-keygen",
+    "unzip",
+    "minisign",
+    "sha256sum",
+    "chromium",
+];
 
 fn main() {
     missing_tools();
@@ -58,7 +65,9 @@ fn missing_tools() {
     println!("cargo:rerun-if-env-changed=PATH");
     println!("cargo:rerun-if-env-changed=DOSSIER_TRANSFER_REQUIRE_TOOLS");
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<_> = std::env::split_paths(&path).filter(|d| d.is_dir()).collect();
+    let dirs: Vec<_> = std::env::split_paths(&path)
+        .filter(|d| d.is_dir())
+        .collect();
     // A tool installed later changes its folder, which runs this again.
     for dir in &dirs {
         println!("cargo:rerun-if-changed={}", dir.display());

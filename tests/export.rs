@@ -547,7 +547,15 @@ fn an_existing_archive_is_not_overwritten() {
 }
 
 #[test]
-#[cfg_attr(any(missing_tool = "age", missing_tool = "minisign", missing_tool = "sha256sum", missing_tool = "unzip"), ignore = "needs `age`, `minisign`, `sha256sum`, `unzip`")]
+#[cfg_attr(
+    any(
+        missing_tool = "age",
+        missing_tool = "minisign",
+        missing_tool = "sha256sum",
+        missing_tool = "unzip"
+    ),
+    ignore = "needs `age`, `minisign`, `sha256sum`, `unzip`"
+)]
 fn the_archive_opens_with_the_standard_tools() {
     if !(tool("age") && tool("unzip") && tool("minisign") && tool("sha256sum")) {
         return;

@@ -160,7 +160,10 @@ fn keygen_keys_work_with_the_age_cli() {
 }
 
 #[test]
-#[cfg_attr(any(missing_tool = "age", missing_tool = "age-keygen"), ignore = "needs `age`, `age-keygen`")]
+#[cfg_attr(
+    any(missing_tool = "age", missing_tool = "age-keygen"),
+    ignore = "needs `age`, `age-keygen`"
+)]
 fn identities_from_age_keygen_load() {
     if !tool("age-keygen") || !tool("age") {
         return;
