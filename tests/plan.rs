@@ -50,9 +50,12 @@ fn check_edited(edit: impl Fn(String) -> String) -> (i32, Vec<String>) {
     (exit, got)
 }
 
+/// A problem code and the edit of the fixture plan that must raise it.
+type Case = (&'static str, fn(String) -> String);
+
 #[test]
 fn plan_rules_reach_the_operator_with_their_codes() {
-    let cases: [(&str, fn(String) -> String); 5] = [
+    let cases: [Case; 5] = [
         ("plan-unknown-key", |t| {
             t.replace("[data]\n", "[data]\ncolour = true\n")
         }),
