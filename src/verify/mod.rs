@@ -1,0 +1,136 @@
+//! Verify (process.md step 5): proves an archive intact, authentic and
+//! complete against its manifest and the plan. Every check runs and every
+//! finding is collected; nothing is written.
+
+mod authenticate;
+mod payload;
+mod plan_match;
+
+use authenticate::authenticate;
+use payload::{check_entries, check_payload};
+use plan_match::{check_against_plan, check_plan_entry};
+
+use crate::archive::manifest::Manifest;
+use crate::archive::reader::{ArchiveReader, Caps};
+use crate::error::{Error, Result};
+use crate::export::walk::LeftBehind;
+use crate::plan::Plan;
+use crate::problem::{Code, Problem};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// The largest manifest read (a manifest lists every entry).
+const MAX_MANIFEST: u64 = 512 << 20;
+
+/// What a successful verification shows the user.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub archive_sha256: String,
+    pub migration_id: String,
+    pub rehearsal: bool,
+    pub created_at: String,
+    pub exported_by: String,
+    pub signer: String,
+    pub trusted_comment: String,
+    pub dossiers: u64,
+    pub records: BTreeMap<String, u64>,
+    pub file_bytes: u64,
+    pub left_behind: LeftBehind,
+}
+
+/// The outcome: problems, and when the archive could be read, its
+/// manifest and the open reader (which `import` goes on with).
+pub struct Verified {
+    /// The archive file's sha256, to compare with the one the export printed.
+    pub archive_sha256: String,
+    pub problems: Vec<Problem>,
+    pub manifest: Option<Manifest>,
+    pub summary: Option<Summary>,
+    pub reader: Option<ArchiveReader>,
+}
+
+impl Verified {
+    pub fn failed(&self) -> bool {
+        crate::problem::any_error(&self.problems)
+    }
+}
+
+/// Verifies the archive at `path` against `plan`.
+pub fn verify(
+    path: &Path,
+    plan: &Plan,
+    identities: &[Box<dyn age::Identity + Send + Sync>],
+    caps: Caps,
+) -> Result<Verified> {
+    let archive_sha256 = crate::digest::sha256_file(path)?;
+    let (mut reader, mut problems) = match ArchiveReader::open(path, identities, caps) {
+        Ok(opened) => opened,
+        Err(Error::Invalid(mut problems)) => {
+            for p in problems
+                .iter_mut()
+                .filter(|p| p.code == Code::DecryptFailed)
+            {
+                p.message = format!("{} ({})", p.message, plan.handover.recipients.join(", "));
+            }
+            return Ok(Verified {
+                archive_sha256: archive_sha256.clone(),
+                problems,
+                manifest: None,
+                summary: None,
+                reader: None,
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let Some((manifest, comment)) = authenticate(&mut reader, plan, &mut problems) else {
+        once_each(&mut problems);
+        return Ok(Verified {
+            archive_sha256: archive_sha256.clone(),
+            problems,
+            manifest: None,
+            summary: None,
+            reader: Some(reader),
+        });
+    };
+    check_against_plan(&manifest, plan, &mut problems);
+    check_plan_entry(&mut reader, plan, &mut problems);
+    let hashed = check_payload(&mut reader, &manifest, plan, &mut problems)?;
+    check_entries(&mut reader, &manifest, &hashed, &mut problems);
+    once_each(&mut problems);
+    let summary = Summary {
+        archive_sha256: archive_sha256.clone(),
+        migration_id: manifest.migration_id.clone(),
+        rehearsal: manifest.rehearsal,
+        created_at: manifest.created_at.clone(),
+        exported_by: manifest.operator.clone(),
+        signer: plan.handover.signer.clone(),
+        trusted_comment: comment,
+        dossiers: manifest.totals.dossiers,
+        records: manifest.totals.records.clone(),
+        file_bytes: manifest.totals.file_bytes,
+        left_behind: manifest.left_behind.clone(),
+    };
+    Ok(Verified {
+        archive_sha256,
+        problems,
+        manifest: Some(manifest),
+        summary: Some(summary),
+        reader: Some(reader),
+    })
+}
+
+/// Keeps the first of equal findings, and the first `archive-corrupt`:
+/// once the encrypted stream is damaged, every later read past the damage
+/// reports the same failure, and an entry read twice (the plan, a capped
+/// entry) fails twice alike.
+fn once_each(problems: &mut Vec<Problem>) {
+    let mut seen = HashSet::new();
+    let mut corrupt = false;
+    problems.retain(|p| {
+        if p.code == Code::ArchiveCorrupt {
+            return !std::mem::replace(&mut corrupt, true);
+        }
+        seen.insert((p.code, p.message.clone(), p.path.clone()))
+    });
+}
