@@ -257,7 +257,7 @@ impl<'a, 'i> Section<'a, 'i> {
         }
     }
 
-    pub(super) fn child(&self, key: &str, table: &'a DeTable<'i>, line: usize) -> Section<'a, 'i> {
+    fn child(&self, key: &str, table: &'a DeTable<'i>, line: usize) -> Section<'a, 'i> {
         let path = self.join(key);
         Section {
             prefix: format!("[{path}] "),
@@ -283,7 +283,7 @@ pub(super) fn describe(v: &DeValue) -> String {
     }
 }
 
-pub(super) fn date_of(v: &DeValue) -> Option<Date> {
+fn date_of(v: &DeValue) -> Option<Date> {
     match v {
         DeValue::String(s) => parse_date(s),
         DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {

@@ -97,7 +97,7 @@ pub(super) fn authenticate(
     Some((manifest, comment.unwrap_or_default()))
 }
 
-pub(super) fn signature(
+fn signature(
     manifest: &[u8],
     sig: &[u8],
     plan: &Plan,

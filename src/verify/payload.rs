@@ -130,7 +130,7 @@ pub(super) fn check_entries(
     }
 }
 
-pub(super) fn hash_entry(reader: &mut ArchiveReader, name: &str) -> Result<(String, u64), Problem> {
+fn hash_entry(reader: &mut ArchiveReader, name: &str) -> Result<(String, u64), Problem> {
     let result = {
         let inner = reader.open_entry(name)?;
         let mut h = HashingReader::new(inner);
@@ -238,7 +238,7 @@ impl Tally {
     }
 }
 
-pub(super) fn kind_name(name: &str) -> &'static str {
+fn kind_name(name: &str) -> &'static str {
     crate::model::kinds::kind(name)
         .map(|k| k.name)
         .unwrap_or("unknown")

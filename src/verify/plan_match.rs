@@ -53,7 +53,7 @@ pub(super) fn check_against_plan(m: &Manifest, plan: &Plan, problems: &mut Vec<P
     check_kinds(m, plan, problems);
 }
 
-pub(super) fn check_dossiers(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
+fn check_dossiers(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
     let listed: HashMap<String, &crate::archive::manifest::DossierEntry> =
         m.dossiers.iter().map(|d| (fold(&d.id), d)).collect();
     match &plan.dossiers {
@@ -119,7 +119,7 @@ pub(super) fn check_dossiers(m: &Manifest, plan: &Plan, problems: &mut Vec<Probl
 }
 
 /// Every chosen kind is counted for every dossier; no other kind is.
-pub(super) fn check_kinds(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
+fn check_kinds(m: &Manifest, plan: &Plan, problems: &mut Vec<Problem>) {
     for d in &m.dossiers {
         for kind in &KINDS {
             let chosen = plan.data.chosen(kind.data_type);

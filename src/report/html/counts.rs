@@ -26,7 +26,7 @@ impl Page {
         self.push("</tbody>\n</table>\n</section>\n");
     }
 
-    pub(super) fn dossier_row(&mut self, d: &DossierReport) {
+    fn dossier_row(&mut self, d: &DossierReport) {
         let class = if d.matches { "" } else { " class=\"bad\"" };
         let target = match &d.target_id {
             Some(t) => esc(t),
@@ -69,7 +69,7 @@ impl Page {
 
     /// Per kind: the count found; a mismatch shows red with what was
     /// expected. Kinds without records on either side are left out.
-    pub(super) fn chips(&self, d: &DossierReport) -> String {
+    fn chips(&self, d: &DossierReport) -> String {
         let mut out = String::from("<div class=\"chips\">");
         let mut any = false;
         for row in d.rows.iter().filter(|r| r.expected > 0 || r.found > 0) {
@@ -145,7 +145,7 @@ impl Page {
         ));
     }
 
-    pub(super) fn big_bar(&mut self, moved: u64, left: u64) {
+    fn big_bar(&mut self, moved: u64, left: u64) {
         let total = (moved + left).max(1) as f64;
         let (m, l) = (pct(moved as f64 / total), pct(left as f64 / total));
         self.put(format_args!(
@@ -154,7 +154,7 @@ impl Page {
         ));
     }
 
-    pub(super) fn kind_row(&mut self, k: &KindTotal, max: u64) {
+    fn kind_row(&mut self, k: &KindTotal, max: u64) {
         let ok = k.expected == k.found && k.digests_match;
         let class = if ok { "" } else { " class=\"bad\"" };
         let content = match (k.expected + k.found, ok) {
@@ -199,7 +199,7 @@ impl Page {
     }
 
     /// One row per reason: what, with counts, and the reason's total.
-    pub(super) fn left_rows(&self, lb: &LeftBehind) -> String {
+    fn left_rows(&self, lb: &LeftBehind) -> String {
         let mut out = String::new();
         for (reason, items) in self.left_items(lb) {
             let total: u64 = items.iter().map(|(_, n)| n).sum();
@@ -220,7 +220,7 @@ impl Page {
 
     /// Per reason that left anything: (label of what, count), kinds in
     /// the kinds table's order.
-    pub(super) fn left_items(&self, lb: &LeftBehind) -> Vec<(&'static str, Vec<(String, u64)>)> {
+    fn left_items(&self, lb: &LeftBehind) -> Vec<(&'static str, Vec<(String, u64)>)> {
         let mut out = Vec::new();
         for (reason, map) in reasons(lb) {
             let mut items: Vec<(usize, String, u64)> = map
@@ -241,7 +241,7 @@ impl Page {
         out
     }
 
-    pub(super) fn left_per_dossier(&mut self, r: &Report) {
+    fn left_per_dossier(&mut self, r: &Report) {
         let with: Vec<&DossierReport> = r
             .dossiers
             .iter()

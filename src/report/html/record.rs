@@ -27,7 +27,7 @@ impl Page {
         self.push("</section>\n");
     }
 
-    pub(super) fn people(&mut self, people: &[crate::report::data::Person]) {
+    fn people(&mut self, people: &[crate::report::data::Person]) {
         self.table_head("", &[("name", ""), ("email", "")]);
         for p in people {
             self.put(format_args!(
@@ -141,7 +141,7 @@ impl Page {
         self.push("</tbody>\n</table>\n</section>\n");
     }
 
-    pub(super) fn event_row(&mut self, e: &Event) {
+    fn event_row(&mut self, e: &Event) {
         let class = match e.action {
             Action::ImportFailed | Action::ImportUnfinished => " class=\"bad\"",
             _ => "",
@@ -205,7 +205,7 @@ impl Page {
         self.push("</div>\n</section>\n");
     }
 
-    pub(super) fn signature(&mut self, role: &str) {
+    fn signature(&mut self, role: &str) {
         let title = self.t(role);
         self.put(format_args!("<div>\n<h3>{title}</h3>\n"));
         for (key, class) in [

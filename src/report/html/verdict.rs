@@ -135,7 +135,7 @@ impl Page {
         self.push("</ul>\n</section>\n");
     }
 
-    pub(super) fn dossier_notes(
+    fn dossier_notes(
         &self,
         d: &DossierReport,
         errors: &mut Vec<String>,
@@ -166,7 +166,7 @@ impl Page {
     }
 
     /// Problems the dossier data does not already explain.
-    pub(super) fn other_note(
+    fn other_note(
         &self,
         r: &Report,
         p: &Problem,
