@@ -1,6 +1,7 @@
 //! The archive (archive.md): a ZIP inside age, with a signed manifest.
 //! [`writer`] streams one out, [`manifest`] is its table of contents.
 
+mod capped;
 pub mod compress;
 pub mod manifest;
 pub mod reader;

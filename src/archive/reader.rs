@@ -5,6 +5,7 @@
 //! inflate past their declared size or the caps, bytes around the ZIP.
 //! Memory is bounded by the caps, not by the archive's size.
 
+use super::capped::{Capped, JsonWatch, OVER_CAP, TOO_LARGE_SIGNS};
 use crate::error::{Error, Result};
 use crate::problem::{Code, Problem};
 use serde::Serialize;
@@ -189,86 +190,25 @@ impl ArchiveReader {
                     continue;
                 }
             };
-            let Ok(name) = String::from_utf8(file.name.clone()) else {
-                problems.push(problem(
-                    Code::EntryNameUnsafe,
-                    format!("entry {index}: the name is not UTF-8"),
-                ));
-                continue;
+            let name = match self.admit(index, &file) {
+                Ok(Some(name)) => name,
+                Ok(None) => continue,
+                Err(p) => {
+                    problems.push(p);
+                    continue;
+                }
             };
-            if let Some(why) = unsafe_name(&name) {
-                problems.push(
-                    problem(
-                        Code::EntryNameUnsafe,
-                        format!("entry `{}`: {why}", name.escape_debug()),
-                    )
-                    .path(name.clone()),
-                );
-                continue;
-            }
-            if file.symlink {
-                problems.push(
-                    problem(
-                        Code::EntryUnsupported,
-                        format!("entry `{name}` is a symlink"),
-                    )
-                    .path(name.clone()),
-                );
-                continue;
-            }
-            if file.dir {
-                continue;
-            }
-            if file.encrypted {
-                problems.push(
-                    problem(
-                        Code::EntryUnsupported,
-                        format!("entry `{name}` is encrypted"),
-                    )
-                    .path(name.clone()),
-                );
-                continue;
-            }
-            if !matches!(
-                file.compression,
-                CompressionMethod::Stored | CompressionMethod::Deflated
-            ) {
-                problems.push(
-                    problem(
-                        Code::EntryUnsupported,
-                        format!(
-                            "entry `{name}` uses {:?}; only stored and deflate are read",
-                            file.compression
-                        ),
-                    )
-                    .path(name.clone()),
-                );
-                continue;
-            }
-            let size = file.size;
-            if size > self.caps.entry_size {
-                problems.push(
-                    problem(
-                        Code::EntryTooLarge,
-                        format!(
-                            "entry `{name}` declares {size} bytes, over the cap of {}",
-                            self.caps.entry_size
-                        ),
-                    )
-                    .path(name.clone()),
-                );
-                continue;
-            }
-            total = total.saturating_add(size);
+            total = total.saturating_add(file.size);
             let key: String = name.nfc().collect::<String>().to_lowercase();
             if let Some(other) = folded.insert(key, name.clone()) {
-                problems.push(
-                    problem(Code::EntryDuplicate, format!("entries `{other}` and `{name}` are equal after Unicode normalisation and case folding"))
-                        .path(name.clone()),
+                let message = format!(
+                    "entries `{other}` and `{name}` are equal after Unicode normalisation and case folding"
                 );
+                problems.push(problem(Code::EntryDuplicate, message).path(name));
                 continue;
             }
             self.by_name.insert(name.clone(), self.entries.len());
+            let size = file.size;
             self.entries.push(EntryInfo { name, size, index });
         }
         // Every refusal of a named entry above carries its name as path.
@@ -283,6 +223,53 @@ impl ArchiveReader {
             ));
         }
         Ok(problems)
+    }
+
+    /// One entry's own metadata: its name when it is a file the reader
+    /// takes, `None` for a folder, the refusal otherwise.
+    fn admit(&self, index: usize, file: &Meta) -> Result<Option<String>, Problem> {
+        let Ok(name) = String::from_utf8(file.name.clone()) else {
+            let message = format!("entry {index}: the name is not UTF-8");
+            return Err(problem(Code::EntryNameUnsafe, message));
+        };
+        let refuse = |code, message: String| Err(problem(code, message).path(name.clone()));
+        if let Some(why) = unsafe_name(&name) {
+            let message = format!("entry `{}`: {why}", name.escape_debug());
+            return refuse(Code::EntryNameUnsafe, message);
+        }
+        if file.symlink {
+            return refuse(
+                Code::EntryUnsupported,
+                format!("entry `{name}` is a symlink"),
+            );
+        }
+        if file.dir {
+            return Ok(None);
+        }
+        if file.encrypted {
+            return refuse(
+                Code::EntryUnsupported,
+                format!("entry `{name}` is encrypted"),
+            );
+        }
+        if !matches!(
+            file.compression,
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
+            let message = format!(
+                "entry `{name}` uses {:?}; only stored and deflate are read",
+                file.compression
+            );
+            return refuse(Code::EntryUnsupported, message);
+        }
+        if file.size > self.caps.entry_size {
+            let message = format!(
+                "entry `{name}` declares {} bytes, over the cap of {}",
+                file.size, self.caps.entry_size
+            );
+            return refuse(Code::EntryTooLarge, message);
+        }
+        Ok(Some(name))
     }
 
     fn zip_problem(&self, message: String) -> Problem {
@@ -394,122 +381,6 @@ struct Meta {
     encrypted: bool,
     compression: CompressionMethod,
     size: u64,
-}
-
-const TOO_LARGE: &str = "inflates past its declared size";
-/// How reading past the declared size shows: [`Capped`]'s own error, or
-/// the zip crate's own size check, which fires first when the ZIP's
-/// central directory is what under-declares.
-const TOO_LARGE_SIGNS: [&str; 2] = [TOO_LARGE, "larger than its declared uncompressed size"];
-
-/// Marks the errors of [`JsonWatch`], so that [`ArchiveReader::classify`]
-/// knows them through any wrapping.
-const OVER_CAP: &str = "over the reading cap";
-
-/// Refuses output beyond the declared size, whatever the compressed data
-/// would yield, and JSON beyond the line length and depth caps.
-struct Capped<R> {
-    inner: R,
-    left: u64,
-    watch: Option<JsonWatch>,
-    name: String,
-}
-
-/// Follows JSON text as it streams by: the current line's length and the
-/// nesting depth outside strings. In JSON lines every line starts afresh.
-struct JsonWatch {
-    max_line: usize,
-    lines: bool,
-    line: usize,
-    depth: usize,
-    in_string: bool,
-    escaped: bool,
-}
-
-impl JsonWatch {
-    /// A watch for `.json` and `.jsonl` entries; other entries (file
-    /// contents) are not text.
-    fn for_entry(name: &str, max_line: usize) -> Option<Self> {
-        let lines = name.ends_with(".jsonl");
-        (lines || name.ends_with(".json")).then_some(JsonWatch {
-            max_line,
-            lines,
-            line: 0,
-            depth: 0,
-            in_string: false,
-            escaped: false,
-        })
-    }
-
-    /// What in `bytes` goes over a cap, if anything.
-    fn scan(&mut self, bytes: &[u8]) -> Option<String> {
-        for &b in bytes {
-            if b == b'\n' {
-                self.line = 0;
-                if self.lines {
-                    (self.depth, self.in_string, self.escaped) = (0, false, false);
-                }
-                continue;
-            }
-            self.line += 1;
-            if self.line > self.max_line {
-                return Some(format!(
-                    "has a line longer than {} bytes, {OVER_CAP}",
-                    self.max_line
-                ));
-            }
-            if self.in_string {
-                match b {
-                    _ if self.escaped => self.escaped = false,
-                    b'\\' => self.escaped = true,
-                    b'"' => self.in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
-            match b {
-                b'"' => self.in_string = true,
-                b'[' | b'{' => {
-                    self.depth += 1;
-                    // serde_json refuses this depth itself, as invalid JSON.
-                    if self.depth >= JSON_DEPTH {
-                        return Some(format!("nests JSON {JSON_DEPTH} levels deep, {OVER_CAP}"));
-                    }
-                }
-                b']' | b'}' => self.depth = self.depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-        None
-    }
-}
-
-impl<R: Read> Read for Capped<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.left == 0 {
-            // One byte more than declared is enough to know.
-            let mut probe = [0u8; 1];
-            return match self.inner.read(&mut probe)? {
-                0 => Ok(0),
-                _ => Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("entry `{}` {TOO_LARGE}", self.name),
-                )),
-            };
-        }
-        let want = buf
-            .len()
-            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
-        let n = self.inner.read(&mut buf[..want])?;
-        self.left -= n as u64;
-        if let Some(why) = self.watch.as_mut().and_then(|w| w.scan(&buf[..n])) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("entry `{}` {why}", self.name),
-            ));
-        }
-        Ok(n)
-    }
 }
 
 fn decrypt(
