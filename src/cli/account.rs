@@ -10,7 +10,7 @@ use dossier_transfer::problem::Problem;
 use dossier_transfer::store::Store;
 use dossier_transfer::tree;
 use serde_json::json;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
@@ -90,62 +90,14 @@ fn execute(cmd: AccountCommand, out: Out) -> Result<ExitCode> {
             dir,
             store,
             replace,
-        } => {
-            let mut store = Store::open(&store.store, true)?;
-            let s = tree::load::load_dir(&mut store, &dir, replace)?;
-            let summary = serde_json::to_value(&s).unwrap_or_default();
-            Ok(out.finish(&[], summary, &|o| {
-                o.say(format!(
-                    "loaded account {}: {} groups, {} teammates, {} dossiers, {} records, {} files ({} bytes)",
-                    s.account,
-                    s.groups,
-                    s.teammates,
-                    s.dossiers,
-                    s.records.values().sum::<u64>(),
-                    s.files,
-                    s.file_bytes
-                ))
-            }))
-        }
+        } => load(&dir, &store, replace, out),
         AccountCommand::Dump {
             account,
             out: dir,
             store,
             force,
-        } => {
-            let store = Store::open(&store.store, false)?;
-            tree::write::dump(&store, &account, &dir, force)?;
-            Ok(
-                out.finish(&[], json!({"account": account, "out": dir}), &|o| {
-                    o.say(format!("dumped account {account} to {}", dir.display()))
-                }),
-            )
-        }
-        AccountCommand::List { store } => {
-            let store = Store::open(&store.store, false)?;
-            let accounts = store.accounts()?;
-            Ok(out.finish(&[], json!({"accounts": accounts}), &|o| {
-                for a in &accounts {
-                    let state = a
-                        .read_only
-                        .as_ref()
-                        .map(|m| format!(" [read-only: {m}]"))
-                        .unwrap_or_default();
-                    o.say(format!("{} ({}){state}", a.slug, a.name));
-                    for g in &a.groups {
-                        let state = g
-                            .read_only
-                            .as_ref()
-                            .map(|m| format!(" [read-only: {m}]"))
-                            .unwrap_or_default();
-                        o.say(format!(
-                            "  {:<24} {:>7} dossiers  {}{state}",
-                            g.key, g.dossiers, g.name
-                        ));
-                    }
-                }
-            }))
-        }
+        } => dump(&account, &dir, &store, force, out),
+        AccountCommand::List { store } => list(&store, out),
         AccountCommand::Audit {
             account,
             store,
@@ -161,7 +113,6 @@ fn execute(cmd: AccountCommand, out: Out) -> Result<ExitCode> {
             file_size,
             seed,
         } => {
-            let mut store = Store::open(&store.store, true)?;
             let opts = Options {
                 slug: account,
                 groups,
@@ -171,20 +122,76 @@ fn execute(cmd: AccountCommand, out: Out) -> Result<ExitCode> {
                 file_size,
                 seed,
             };
-            let s = generate::generate(&mut store, &opts)?;
-            let summary = serde_json::to_value(&s).unwrap_or_default();
-            Ok(out.finish(&[], summary, &|o| {
-                o.say(format!(
-                    "generated account {}: {} groups, {} dossiers, {} records, {} file bytes",
-                    s.account,
-                    s.groups,
-                    s.dossiers,
-                    s.records.values().sum::<u64>(),
-                    s.file_bytes
-                ))
-            }))
+            generate(&opts, &store, out)
         }
     }
+}
+
+fn load(dir: &Path, store: &StoreArg, replace: bool, out: Out) -> Result<ExitCode> {
+    let mut store = Store::open(&store.store, true)?;
+    let s = tree::load::load_dir(&mut store, dir, replace)?;
+    let summary = serde_json::to_value(&s).unwrap_or_default();
+    Ok(out.finish(&[], summary, &|o| {
+        o.say(format!(
+            "loaded account {}: {} groups, {} teammates, {} dossiers, {} records, {} files ({} bytes)",
+            s.account,
+            s.groups,
+            s.teammates,
+            s.dossiers,
+            s.records.values().sum::<u64>(),
+            s.files,
+            s.file_bytes
+        ))
+    }))
+}
+
+fn dump(account: &str, dir: &Path, store: &StoreArg, force: bool, out: Out) -> Result<ExitCode> {
+    let store = Store::open(&store.store, false)?;
+    tree::write::dump(&store, account, dir, force)?;
+    let summary = json!({"account": account, "out": dir});
+    Ok(out.finish(&[], summary, &|o| {
+        o.say(format!("dumped account {account} to {}", dir.display()))
+    }))
+}
+
+fn list(store: &StoreArg, out: Out) -> Result<ExitCode> {
+    let store = Store::open(&store.store, false)?;
+    let accounts = store.accounts()?;
+    let mark = |m: &Option<String>| {
+        m.as_ref()
+            .map(|m| format!(" [read-only: {m}]"))
+            .unwrap_or_default()
+    };
+    Ok(out.finish(&[], json!({"accounts": accounts}), &|o| {
+        for a in &accounts {
+            o.say(format!("{} ({}){}", a.slug, a.name, mark(&a.read_only)));
+            for g in &a.groups {
+                o.say(format!(
+                    "  {:<24} {:>7} dossiers  {}{}",
+                    g.key,
+                    g.dossiers,
+                    g.name,
+                    mark(&g.read_only)
+                ));
+            }
+        }
+    }))
+}
+
+fn generate(opts: &Options, store: &StoreArg, out: Out) -> Result<ExitCode> {
+    let mut store = Store::open(&store.store, true)?;
+    let s = generate::generate(&mut store, opts)?;
+    let summary = serde_json::to_value(&s).unwrap_or_default();
+    Ok(out.finish(&[], summary, &|o| {
+        o.say(format!(
+            "generated account {}: {} groups, {} dossiers, {} records, {} file bytes",
+            s.account,
+            s.groups,
+            s.dossiers,
+            s.records.values().sum::<u64>(),
+            s.file_bytes
+        ))
+    }))
 }
 
 fn audit(account: &str, store: &StoreArg, verify: bool, out: Out) -> Result<ExitCode> {

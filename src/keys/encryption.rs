@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::problem::{Code, Problem};
-use std::io::{self};
+use std::io;
 use std::path::Path;
 
 /// The age identities in a file as `age-keygen` writes it (comment lines,
