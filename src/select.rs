@@ -36,28 +36,11 @@ pub fn resolve(
     store: &Store,
     cut_off: Timestamp,
 ) -> Result<(Option<Resolved>, Vec<Problem>)> {
+    let (account, group) = match source_group(plan, store)? {
+        Ok(found) => found,
+        Err(p) => return Ok((None, vec![p])),
+    };
     let mut problems = Vec::new();
-    let Some(account) = store.account(&plan.source.account)? else {
-        problems.push(Problem::error(
-            Code::AccountNotFound,
-            format!(
-                "source account `{}` is not in store {}",
-                plan.source.account,
-                store.path().display()
-            ),
-        ));
-        return Ok((None, problems));
-    };
-    let Some(group) = store.group(account.id, &plan.source.group)? else {
-        problems.push(Problem::error(
-            Code::GroupNotFound,
-            format!(
-                "source group `{}` is not in account `{}`",
-                plan.source.group, plan.source.account
-            ),
-        ));
-        return Ok((None, problems));
-    };
     let all = store.dossiers(group.id)?;
     let after = |row: &DossierRow| {
         crate::model::syntax::timestamp(&row.dossier.created_at).is_some_and(|t| t > cut_off)
@@ -74,52 +57,29 @@ pub fn resolve(
                 if after(&row) {
                     resolved.after_cut_off.push(row);
                 } else {
-                    resolved.dossiers.push(Selected {
-                        row,
-                        to_group: to_group.clone(),
-                    });
+                    let to_group = to_group.clone();
+                    resolved.dossiers.push(Selected { row, to_group });
                 }
             }
         }
         Selection::Select(entries) => {
             for entry in entries {
-                let Some(row) = find(
+                let found = find(
                     &all,
                     &entry.by,
                     entry.line,
                     &plan.source.group,
                     &mut problems,
-                ) else {
+                );
+                let Some(row) = found else {
                     continue;
                 };
-                let id = &row.dossier.id;
-                if resolved.dossiers.iter().any(|s| s.row.id == row.id) {
-                    problems.push(
-                        Problem::error(
-                            Code::DossierSelectedTwice,
-                            format!(
-                                "plan line {}: dossier {id} ({}) is already selected",
-                                entry.line, row.dossier.name
-                            ),
-                        )
-                        .dossier(id.clone()),
-                    );
-                } else if after(row) {
-                    problems.push(
-                        Problem::error(
-                            Code::DossierAfterCutOff,
-                            format!(
-                                "plan line {}: dossier {id} was created at {}, after the cut-off {}: it cannot move; take it out of the plan or move the cut-off",
-                                entry.line, row.dossier.created_at, plan.cut_off
-                            ),
-                        )
-                        .dossier(id.clone()),
-                    );
-                } else {
-                    resolved.dossiers.push(Selected {
+                match refusal(&resolved, row, entry.line, plan, after(row)) {
+                    Some(p) => problems.push(p),
+                    None => resolved.dossiers.push(Selected {
                         row: row.clone(),
                         to_group: entry.to_group.clone(),
-                    });
+                    }),
                 }
             }
             resolved
@@ -128,6 +88,58 @@ pub fn resolve(
         }
     }
     Ok((Some(resolved), problems))
+}
+
+/// The plan's source account and group, or the problem naming which of
+/// them the store lacks.
+fn source_group(plan: &Plan, store: &Store) -> Result<Result<(AccountRow, GroupRow), Problem>> {
+    let Some(account) = store.account(&plan.source.account)? else {
+        return Ok(Err(Problem::error(
+            Code::AccountNotFound,
+            format!(
+                "source account `{}` is not in store {}",
+                plan.source.account,
+                store.path().display()
+            ),
+        )));
+    };
+    let Some(group) = store.group(account.id, &plan.source.group)? else {
+        return Ok(Err(Problem::error(
+            Code::GroupNotFound,
+            format!(
+                "source group `{}` is not in account `{}`",
+                plan.source.group, plan.source.account
+            ),
+        )));
+    };
+    Ok(Ok((account, group)))
+}
+
+/// Why a dossier the plan names on `line` cannot move, if it cannot.
+fn refusal(
+    resolved: &Resolved,
+    row: &DossierRow,
+    line: usize,
+    plan: &Plan,
+    after_cut_off: bool,
+) -> Option<Problem> {
+    let id = &row.dossier.id;
+    let (code, message) = if resolved.dossiers.iter().any(|s| s.row.id == row.id) {
+        let message = format!(
+            "plan line {line}: dossier {id} ({}) is already selected",
+            row.dossier.name
+        );
+        (Code::DossierSelectedTwice, message)
+    } else if after_cut_off {
+        let message = format!(
+            "plan line {line}: dossier {id} was created at {}, after the cut-off {}: it cannot move; take it out of the plan or move the cut-off",
+            row.dossier.created_at, plan.cut_off
+        );
+        (Code::DossierAfterCutOff, message)
+    } else {
+        return None;
+    };
+    Some(Problem::error(code, message).dossier(id.clone()))
 }
 
 fn find<'a>(
