@@ -25,57 +25,14 @@ pub(super) fn authenticate(
             return None;
         }
     };
-    let comment = match reader.read_small(SIGNATURE, 64 << 10) {
-        Err(_) if reader.refused(SIGNATURE) => None,
-        Err(p) if p.code == Code::EntryMissing => {
-            problems.push(
-                Problem::error(
-                    Code::SignatureMissing,
-                    "the archive holds no manifest.json.minisig: it is not signed",
-                )
-                .path(SIGNATURE),
-            );
-            None
-        }
+    let comment = signed_comment(reader, &bytes, plan, problems);
+    let manifest = match parse_manifest(&bytes) {
+        Ok(m) => m,
         Err(p) => {
             problems.push(p);
-            None
-        }
-        Ok(sig) => signature(&bytes, &sig, plan, problems),
-    };
-    let manifest: Manifest = match serde_json::from_slice(&bytes) {
-        Ok(m) => m,
-        Err(e) => {
-            problems.push(
-                Problem::error(
-                    Code::ManifestInvalid,
-                    format!("manifest.json does not parse: {e}"),
-                )
-                .path(MANIFEST),
-            );
             return None;
         }
     };
-    if manifest.format != FORMAT {
-        problems.push(
-            Problem::error(
-                Code::ManifestInvalid,
-                format!("format is `{}`, not `{FORMAT}`", manifest.format),
-            )
-            .path(MANIFEST),
-        );
-        return None;
-    }
-    if manifest.format_version > FORMAT_VERSION {
-        problems.push(Problem::error(
-            Code::FormatUnsupported,
-            format!(
-                "the archive has format_version {}; this tool reads up to version {FORMAT_VERSION}: use a newer dossier-transfer",
-                manifest.format_version
-            ),
-        ));
-        return None;
-    }
     if let Some(c) = &comment {
         let expected = trusted_comment(&manifest.migration_id, &manifest.created_at);
         if c != &expected {
@@ -95,6 +52,55 @@ pub(super) fn authenticate(
         ));
     }
     Some((manifest, comment.unwrap_or_default()))
+}
+
+/// The trusted comment of a valid signature over the manifest's `bytes`.
+fn signed_comment(
+    reader: &mut ArchiveReader,
+    bytes: &[u8],
+    plan: &Plan,
+    problems: &mut Vec<Problem>,
+) -> Option<String> {
+    match reader.read_small(SIGNATURE, 64 << 10) {
+        Err(_) if reader.refused(SIGNATURE) => None,
+        Err(p) if p.code == Code::EntryMissing => {
+            problems.push(
+                Problem::error(
+                    Code::SignatureMissing,
+                    "the archive holds no manifest.json.minisig: it is not signed",
+                )
+                .path(SIGNATURE),
+            );
+            None
+        }
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+        Ok(sig) => signature(bytes, &sig, plan, problems),
+    }
+}
+
+/// The manifest, when it parses and is of a format and version this tool
+/// reads.
+fn parse_manifest(bytes: &[u8]) -> Result<Manifest, Problem> {
+    let invalid = |message: String| Problem::error(Code::ManifestInvalid, message).path(MANIFEST);
+    let manifest: Manifest = serde_json::from_slice(bytes)
+        .map_err(|e| invalid(format!("manifest.json does not parse: {e}")))?;
+    if manifest.format != FORMAT {
+        let message = format!("format is `{}`, not `{FORMAT}`", manifest.format);
+        return Err(invalid(message));
+    }
+    if manifest.format_version > FORMAT_VERSION {
+        return Err(Problem::error(
+            Code::FormatUnsupported,
+            format!(
+                "the archive has format_version {}; this tool reads up to version {FORMAT_VERSION}: use a newer dossier-transfer",
+                manifest.format_version
+            ),
+        ));
+    }
+    Ok(manifest)
 }
 
 fn signature(
