@@ -1,7 +1,7 @@
 //! Is the payload what the manifest lists: every entry hashed, every record
 //! checked and counted.
 
-use crate::archive::manifest::{Manifest, oxum};
+use crate::archive::manifest::{Entry, Manifest, oxum};
 use crate::archive::reader::ArchiveReader;
 use crate::archive::source::ArchiveSource;
 use crate::archive::{MANIFEST, SIGNATURE};
@@ -55,16 +55,11 @@ pub(super) fn check_entries(
     let listed: BTreeSet<&str> = m.entries.iter().map(|e| e.path.as_str()).collect();
     for e in reader.entries() {
         if ![MANIFEST, SIGNATURE].contains(&e.name.as_str()) && !listed.contains(e.name.as_str()) {
-            problems.push(
-                Problem::error(
-                    Code::EntryUnexpected,
-                    format!(
-                        "entry `{}` is in the archive but not in the manifest",
-                        e.name
-                    ),
-                )
-                .path(e.name.clone()),
+            let message = format!(
+                "entry `{}` is in the archive but not in the manifest",
+                e.name
             );
+            problems.push(Problem::error(Code::EntryUnexpected, message).path(e.name.clone()));
         }
     }
     if oxum(&m.entries) != m.payload_oxum {
@@ -78,56 +73,49 @@ pub(super) fn check_entries(
         ));
     }
     for e in &m.entries {
-        if reader.refused(&e.path) {
-            continue;
+        if !reader.refused(&e.path) {
+            problems.extend(check_entry(reader, e, hashed));
         }
-        if !reader.has(&e.path) {
-            problems.push(
-                Problem::error(
-                    Code::EntryMissing,
-                    format!(
-                        "entry `{}` is in the manifest but not in the archive",
-                        e.path
-                    ),
-                )
-                .path(e.path.clone()),
-            );
-            continue;
-        }
+    }
+}
+
+/// One listed entry against the archive: present, its size, its sha256.
+fn check_entry(
+    reader: &mut ArchiveReader,
+    e: &Entry,
+    hashed: &HashMap<String, (String, u64)>,
+) -> Option<Problem> {
+    let (code, message) = if !reader.has(&e.path) {
+        let message = format!(
+            "entry `{}` is in the manifest but not in the archive",
+            e.path
+        );
+        (Code::EntryMissing, message)
+    } else {
         let (sha, size) = match hashed.get(&e.path) {
             Some(h) => h.clone(),
             None => match hash_entry(reader, &e.path) {
                 Ok(h) => h,
-                Err(p) => {
-                    problems.push(p);
-                    continue;
-                }
+                Err(p) => return Some(p),
             },
         };
         if size != e.size {
-            problems.push(
-                Problem::error(
-                    Code::EntrySizeMismatch,
-                    format!(
-                        "entry `{}` holds {size} bytes, the manifest says {}",
-                        e.path, e.size
-                    ),
-                )
-                .path(e.path.clone()),
+            let message = format!(
+                "entry `{}` holds {size} bytes, the manifest says {}",
+                e.path, e.size
             );
+            (Code::EntrySizeMismatch, message)
         } else if sha != e.sha256 {
-            problems.push(
-                Problem::error(
-                    Code::EntryChecksumMismatch,
-                    format!(
-                        "entry `{}` has sha256 {sha}, the manifest says {}",
-                        e.path, e.sha256
-                    ),
-                )
-                .path(e.path.clone()),
+            let message = format!(
+                "entry `{}` has sha256 {sha}, the manifest says {}",
+                e.path, e.sha256
             );
+            (Code::EntryChecksumMismatch, message)
+        } else {
+            return None;
         }
-    }
+    };
+    Some(Problem::error(code, message).path(e.path.clone()))
 }
 
 fn hash_entry(reader: &mut ArchiveReader, name: &str) -> Result<(String, u64), Problem> {
