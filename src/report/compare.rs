@@ -4,13 +4,13 @@
 //! origins give back the source ids). `report` shows it; `sign-off` is
 //! refused while it finds a mismatch.
 
-use crate::archive::manifest::Manifest;
+use crate::archive::manifest::{DossierEntry, Manifest};
 use crate::digest::LineDigest;
 use crate::error::{Error, Result};
 use crate::model::kinds::{FieldType, Kind, kind};
 use crate::model::syntax::fold;
 use crate::problem::{Code, Problem};
-use crate::store::Store;
+use crate::store::{DossierRow, Store};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -119,10 +119,40 @@ pub fn compare(
     manifest: &Manifest,
 ) -> Result<Comparison> {
     let dossiers = store.migration_dossiers(account, migration)?;
+    let origins = origins(store, account, migration, &dossiers)?;
+    let by_source: HashMap<String, &DossierRow> = dossiers
+        .iter()
+        .filter_map(|d| d.dossier.origin.as_ref().map(|o| (fold(&o.id), d)))
+        .collect();
+    let mut out = Comparison {
+        dossiers: Vec::new(),
+        problems: Vec::new(),
+    };
+    for entry in &manifest.dossiers {
+        let compared = match by_source.get(&fold(&entry.id)) {
+            Some(row) => {
+                let cx = (store, migration, &origins);
+                compare_dossier(cx, entry, row, &mut out.problems)?
+            }
+            None => missing(entry, &mut out.problems),
+        };
+        out.dossiers.push(compared);
+    }
+    Ok(out)
+}
+
+/// Target ids back to source ids, for every dossier and record the
+/// migration brought.
+fn origins(
+    store: &Store,
+    account: i64,
+    migration: &str,
+    dossiers: &[DossierRow],
+) -> Result<Origins> {
     let mut origins = Origins {
         ids: HashMap::new(),
     };
-    for d in &dossiers {
+    for d in dossiers {
         if let Some(o) = &d.dossier.origin {
             origins
                 .ids
@@ -132,106 +162,104 @@ pub fn compare(
     for (k, target, source) in store.migration_records(account, migration)? {
         origins.ids.insert((k, fold(&target)), source);
     }
-    let by_source: HashMap<String, &crate::store::DossierRow> = dossiers
-        .iter()
-        .filter_map(|d| d.dossier.origin.as_ref().map(|o| (fold(&o.id), d)))
-        .collect();
-    let mut out = Comparison {
-        dossiers: Vec::new(),
-        problems: Vec::new(),
-    };
-    for entry in &manifest.dossiers {
-        let Some(row) = by_source.get(&fold(&entry.id)) else {
-            out.problems.push(
-                Problem::error(
-                    Code::DossierMissing,
-                    format!(
-                        "dossier {} ({}) of the manifest is not in the account",
-                        entry.id, entry.name
-                    ),
-                )
-                .dossier(entry.id.clone()),
-            );
-            out.dossiers.push(DossierComparison {
-                source_id: entry.id.clone(),
-                target_id: None,
-                name: entry.name.clone(),
-                to_group: entry.to_group.clone(),
-                rows: entry
-                    .counts
-                    .iter()
-                    .map(|(k, n)| Row {
-                        kind: k.clone(),
-                        expected: *n,
-                        found: 0,
-                        digest_matches: false,
-                    })
-                    .collect(),
-                added_since: 0,
-            });
-            continue;
+    Ok(origins)
+}
+
+/// A dossier of the manifest that is not in the account: all its records
+/// are missing.
+fn missing(entry: &DossierEntry, problems: &mut Vec<Problem>) -> DossierComparison {
+    problems.push(
+        Problem::error(
+            Code::DossierMissing,
+            format!(
+                "dossier {} ({}) of the manifest is not in the account",
+                entry.id, entry.name
+            ),
+        )
+        .dossier(entry.id.clone()),
+    );
+    DossierComparison {
+        source_id: entry.id.clone(),
+        target_id: None,
+        name: entry.name.clone(),
+        to_group: entry.to_group.clone(),
+        rows: entry
+            .counts
+            .iter()
+            .map(|(k, n)| Row {
+                kind: k.clone(),
+                expected: *n,
+                found: 0,
+                digest_matches: false,
+            })
+            .collect(),
+        added_since: 0,
+    }
+}
+
+/// A migrated dossier, kind by kind: counts and digests against the
+/// manifest, and records added since the import.
+fn compare_dossier(
+    (store, migration, origins): (&Store, &str, &Origins),
+    entry: &DossierEntry,
+    row: &DossierRow,
+    problems: &mut Vec<Problem>,
+) -> Result<DossierComparison> {
+    let mut rows = Vec::new();
+    for (kind_name, expected) in &entry.counts {
+        let Some(k) = kind(kind_name) else {
+            return Err(Error::Internal(format!(
+                "the manifest names an unknown kind {kind_name}"
+            )));
         };
-        let mut rows = Vec::new();
-        for (kind_name, expected) in &entry.counts {
-            let Some(k) = kind(kind_name) else {
-                return Err(Error::Internal(format!(
-                    "the manifest names an unknown kind {kind_name}"
-                )));
-            };
-            let (found, digest) = rebuild(store, row.id, k, migration, &origins)?;
-            let digest_matches = entry.digests.get(kind_name) == Some(&digest);
-            if found != *expected {
-                out.problems.push(
-                    Problem::error(
-                        Code::CountMismatch,
-                        format!(
-                            "dossier {} ({}): {kind_name}: {expected} expected, {found} found",
-                            entry.id, row.dossier.id
-                        ),
-                    )
-                    .dossier(entry.id.clone())
-                    .kind(kind_name.clone()),
-                );
-            } else if !digest_matches {
-                out.problems.push(
-                    Problem::error(
-                        Code::DigestMismatch,
-                        format!("dossier {} ({}): {kind_name}: the records differ from what was exported", entry.id, row.dossier.id),
-                    )
-                    .dossier(entry.id.clone())
-                    .kind(kind_name.clone()),
-                );
-            }
-            rows.push(Row {
-                kind: kind_name.clone(),
-                expected: *expected,
-                found,
-                digest_matches,
-            });
-        }
-        let added_since = store.records_not_of(row.id, migration)?;
-        if added_since > 0 {
-            out.problems.push(
-                Problem::warning(
-                    Code::RecordAddedAfterImport,
-                    format!(
-                        "dossier {} ({}): {added_since} record(s) were added since the import",
-                        entry.id, row.dossier.id
-                    ),
-                )
-                .dossier(entry.id.clone()),
+        let (found, digest) = rebuild(store, row.id, k, migration, origins)?;
+        let digest_matches = entry.digests.get(kind_name) == Some(&digest);
+        let problem = if found != *expected {
+            let message = format!(
+                "dossier {} ({}): {kind_name}: {expected} expected, {found} found",
+                entry.id, row.dossier.id
             );
+            Some(Problem::error(Code::CountMismatch, message))
+        } else if !digest_matches {
+            let message = format!(
+                "dossier {} ({}): {kind_name}: the records differ from what was exported",
+                entry.id, row.dossier.id
+            );
+            Some(Problem::error(Code::DigestMismatch, message))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            problems.push(p.dossier(entry.id.clone()).kind(kind_name.clone()));
         }
-        out.dossiers.push(DossierComparison {
-            source_id: entry.id.clone(),
-            target_id: Some(row.dossier.id.clone()),
-            name: entry.name.clone(),
-            to_group: entry.to_group.clone(),
-            rows,
-            added_since,
+        rows.push(Row {
+            kind: kind_name.clone(),
+            expected: *expected,
+            found,
+            digest_matches,
         });
     }
-    Ok(out)
+    let added_since = store.records_not_of(row.id, migration)?;
+    if added_since > 0 {
+        problems.push(
+            Problem::warning(
+                Code::RecordAddedAfterImport,
+                format!(
+                    "dossier {} ({}): {added_since} record(s) were added since the import",
+                    entry.id, row.dossier.id
+                ),
+            )
+            .dossier(entry.id.clone()),
+        );
+    }
+    Ok(DossierComparison {
+        source_id: entry.id.clone(),
+        target_id: Some(row.dossier.id.clone()),
+        name: entry.name.clone(),
+        to_group: entry.to_group.clone(),
+        rows,
+        added_since,
+    })
 }
 
 /// Count and content digest of a kind's migrated records in a dossier, in
