@@ -4,7 +4,7 @@
 pub mod walk;
 
 use crate::archive::manifest::{DossierEntry, Manifest, Source, Totals, oxum};
-use crate::archive::writer::ArchiveWriter;
+use crate::archive::writer::{ArchiveWriter, Sealed};
 use crate::archive::{FORMAT, FORMAT_VERSION, PLAN, trusted_comment};
 use crate::error::{Error, Result};
 use crate::model::kinds::Kind;
@@ -50,34 +50,10 @@ pub struct Summary {
 /// error nothing is left under the output name and the store is unchanged.
 pub fn export(store: &mut Store, opts: &Options, progress: &mut dyn Progress) -> Result<Summary> {
     let plan = opts.plan;
-    let signer = crate::keys::signer_line(opts.signing_key)?;
-    if signer != plan.handover.signer {
-        return Err(Error::invalid(Problem::error(
-            Code::SignerMismatch,
-            format!(
-                "the signing key's public key {signer} is not the plan's signer {}; sign with the key the plan names",
-                plan.handover.signer
-            ),
-        )));
-    }
+    check_signer(opts)?;
     let recipients = crate::keys::parse_recipients(&plan.handover.recipients)?;
     let cut_off = effective_cut_off(plan, opts)?;
-    let (resolved, problems) = crate::select::resolve(plan, store, cut_off)?;
-    let resolved = match resolved {
-        Some(r) if !crate::problem::any_error(&problems) => r,
-        _ => return Err(Error::Invalid(problems)),
-    };
-    if let Some(holder) = &resolved.group.read_only
-        && holder != &plan.id
-    {
-        return Err(Error::Refused(Problem::error(
-            Code::AccountReadOnly,
-            format!(
-                "source group `{}` is read-only for migration {holder}",
-                plan.source.group
-            ),
-        )));
-    }
+    let resolved = movable(plan, store, cut_off)?;
     let created_at = crate::clock::now_rfc3339();
     let mut writer = ArchiveWriter::create(opts.out, &recipients, opts.force)?;
     write_head(plan, &resolved, &mut writer)?;
@@ -111,17 +87,75 @@ pub fn export(store: &mut Store, opts: &Options, progress: &mut dyn Progress) ->
     )?;
     let sealed = writer.finish(manifest_bytes.as_bytes(), signature.as_bytes())?;
     let (sha256, size) = (sealed.sha256.clone(), sealed.size);
+    let archive = commit(store, opts, &resolved, &survey, sealed)?;
+    Ok(Summary {
+        archive,
+        sha256,
+        size,
+        rehearsal: opts.rehearsal,
+        effective_cut_off: manifest.effective_cut_off,
+        warnings: edited_warnings(&survey, plan),
+        locked_group: (!opts.rehearsal).then(|| plan.source.group.clone()),
+        survey,
+    })
+}
+
+/// The signing key must be the one the plan names as signer.
+fn check_signer(opts: &Options) -> Result<()> {
+    let signer = crate::keys::signer_line(opts.signing_key)?;
+    if signer == opts.plan.handover.signer {
+        return Ok(());
+    }
+    Err(Error::invalid(Problem::error(
+        Code::SignerMismatch,
+        format!(
+            "the signing key's public key {signer} is not the plan's signer {}; sign with the key the plan names",
+            opts.plan.handover.signer
+        ),
+    )))
+}
+
+/// The plan's selection, when it resolves without errors and the source
+/// group is not locked by another migration.
+fn movable(plan: &Plan, store: &Store, cut_off: Timestamp) -> Result<Resolved> {
+    let (resolved, problems) = crate::select::resolve(plan, store, cut_off)?;
+    let resolved = match resolved {
+        Some(r) if !crate::problem::any_error(&problems) => r,
+        _ => return Err(Error::Invalid(problems)),
+    };
+    if let Some(holder) = &resolved.group.read_only
+        && holder != &plan.id
+    {
+        return Err(Error::Refused(Problem::error(
+            Code::AccountReadOnly,
+            format!(
+                "source group `{}` is read-only for migration {holder}",
+                plan.source.group
+            ),
+        )));
+    }
+    Ok(resolved)
+}
+
+/// Gives the archive its final name and, in the same step, locks the
+/// source group (a real export) and audit-logs every dossier.
+fn commit(
+    store: &mut Store,
+    opts: &Options,
+    resolved: &Resolved,
+    survey: &Survey,
+    sealed: Sealed,
+) -> Result<PathBuf> {
+    let plan = opts.plan;
     // The lock and the audit lines commit only once the archive has its
     // final name; if the rename fails the transaction is dropped.
     let tx = store.begin()?;
     if !opts.rehearsal {
         tx.set_group_read_only(resolved.group.id, Some(&plan.id))?;
     }
+    let rehearsal = if opts.rehearsal { " (rehearsal)" } else { "" };
+    let detail = format!("archive sha256 {}{rehearsal}", sealed.sha256);
     for d in &survey.dossiers {
-        let detail = format!(
-            "archive sha256 {sha256}{}",
-            if opts.rehearsal { " (rehearsal)" } else { "" }
-        );
         tx.audit(&AuditEvent {
             account: &plan.source.account,
             action: "export",
@@ -137,16 +171,7 @@ pub fn export(store: &mut Store, opts: &Options, progress: &mut dyn Progress) ->
         let _ = std::fs::remove_file(&archive);
         return Err(e);
     }
-    Ok(Summary {
-        archive,
-        sha256,
-        size,
-        rehearsal: opts.rehearsal,
-        effective_cut_off: manifest.effective_cut_off,
-        warnings: edited_warnings(&survey, plan),
-        locked_group: (!opts.rehearsal).then(|| plan.source.group.clone()),
-        survey,
-    })
+    Ok(archive)
 }
 
 /// The bound records are held to: the cut-off, or for a rehearsal the
