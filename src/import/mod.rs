@@ -89,26 +89,8 @@ pub fn import(store: &mut Store, opts: &Options) -> Result<Summary> {
     if crate::problem::any_error(&problems) {
         return Err(Error::Invalid(problems));
     }
-    let mut summary = Summary {
-        account: slug.to_owned(),
-        stage,
-        migration: plan.id.clone(),
-        archive_sha256: archive_sha256.clone(),
-        rehearsal: manifest.rehearsal,
-        dry_run: opts.dry_run,
-        dossiers: Vec::new(),
-        records: manifest.totals.records.clone(),
-        file_bytes: manifest.totals.file_bytes,
-        teammates: None,
-        groups_created: Vec::new(),
-        warnings: problems,
-    };
+    let mut summary = summary_of(opts, slug, stage, &manifest, &archive_sha256, problems);
     if opts.dry_run {
-        summary.dossiers = manifest
-            .dossiers
-            .iter()
-            .map(|d| (d.id.clone(), String::new(), d.to_group.clone()))
-            .collect();
         return Ok(summary);
     }
     let journal = store.begin_import(
@@ -136,6 +118,41 @@ pub fn import(store: &mut Store, opts: &Options) -> Result<Summary> {
         return Err(e);
     }
     Ok(summary)
+}
+
+/// What an import reports before it writes: the manifest's totals and, for
+/// a dry run, the dossiers it would bring.
+fn summary_of(
+    opts: &Options,
+    slug: &str,
+    stage: Stage,
+    manifest: &Manifest,
+    archive_sha256: &str,
+    warnings: Vec<Problem>,
+) -> Summary {
+    let dossiers = if opts.dry_run {
+        manifest
+            .dossiers
+            .iter()
+            .map(|d| (d.id.clone(), String::new(), d.to_group.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Summary {
+        account: slug.to_owned(),
+        stage,
+        migration: opts.plan.id.clone(),
+        archive_sha256: archive_sha256.to_owned(),
+        rehearsal: manifest.rehearsal,
+        dry_run: opts.dry_run,
+        dossiers,
+        records: manifest.totals.records.clone(),
+        file_bytes: manifest.totals.file_bytes,
+        teammates: None,
+        groups_created: Vec::new(),
+        warnings,
+    }
 }
 
 /// The one transaction: records, files, teammates, journal, audit, and the
