@@ -796,12 +796,16 @@ fn duplicate_names_are_entry_duplicate() {
         ],
     );
     tamper::save_zip(&h, &zip, "nfc.zip.age");
-    fails(
+    let doc = fails(
         &h,
         "nfc.zip.age",
         "plan.toml",
         &["entry-duplicate", "entry-unexpected"],
     );
+    // The twins look alike; the message shows them escaped, so they differ.
+    let twins = message(&doc, "entry-duplicate");
+    assert!(twins.contains(r"`notes/caf\u{e9}.txt`"), "{twins}");
+    assert!(twins.contains(r"`notes/cafe\u{301}.txt`"), "{twins}");
 }
 
 #[test]
@@ -828,7 +832,9 @@ fn symlinks_encrypted_entries_and_other_methods_are_entry_unsupported() {
     let mut zip = with_extra(&h, &[Entry::new("files/bzip", "x")]);
     tamper::patch_header(&mut zip, "files/bzip", 10, Some(8), &[12, 0]);
     tamper::save_zip(&h, &zip, "bzip2.zip.age");
-    fails(&h, "bzip2.zip.age", "plan.toml", &["entry-unsupported"]);
+    let doc = fails(&h, "bzip2.zip.age", "plan.toml", &["entry-unsupported"]);
+    let why = message(&doc, "entry-unsupported");
+    assert!(why.contains("uses bzip2 (compression method 12)"), "{why}");
 }
 
 #[test]

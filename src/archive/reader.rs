@@ -202,7 +202,9 @@ impl ArchiveReader {
             let key: String = name.nfc().collect::<String>().to_lowercase();
             if let Some(other) = folded.insert(key, name.clone()) {
                 let message = format!(
-                    "entries `{other}` and `{name}` are equal after Unicode normalisation and case folding"
+                    "entries `{}` and `{}` are equal after Unicode normalisation and case folding",
+                    visible(&other),
+                    visible(&name)
                 );
                 problems.push(problem(Code::EntryDuplicate, message).path(name));
                 continue;
@@ -257,8 +259,8 @@ impl ArchiveReader {
             CompressionMethod::Stored | CompressionMethod::Deflated
         ) {
             let message = format!(
-                "entry `{name}` uses {:?}; only stored and deflate are read",
-                file.compression
+                "entry `{name}` uses {}; only stored and deflate are read",
+                method_name(file.compression)
             );
             return refuse(Code::EntryUnsupported, message);
         }
@@ -466,6 +468,49 @@ fn check_framing(r: &mut Tap, caps: Caps) -> Result<(), Problem> {
     Ok(())
 }
 
+/// A name with every character outside printable ASCII written as
+/// `\u{..}`, so that names which look alike (NFC and NFD twins) differ on
+/// screen.
+fn visible(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            ' '..='~' => c.to_string(),
+            _ => format!("\\u{{{:x}}}", c as u32),
+        })
+        .collect()
+}
+
+/// A ZIP compression method by name and number (APPNOTE 4.4.5), also for
+/// the methods this build of the zip crate does not read.
+fn method_name(method: CompressionMethod) -> String {
+    use CompressionMethod as M;
+    const KNOWN: [(CompressionMethod, &str, u16); 19] = [
+        (M::STORE, "stored", 0),
+        (M::SHRINK, "shrink", 1),
+        (M::REDUCE_1, "reduce", 2),
+        (M::REDUCE_2, "reduce", 3),
+        (M::REDUCE_3, "reduce", 4),
+        (M::REDUCE_4, "reduce", 5),
+        (M::IMPLODE, "implode", 6),
+        (M::DEFLATE, "deflate", 8),
+        (M::DEFLATE64, "deflate64", 9),
+        (M::PKWARE_IMPLODE, "PKWARE DCL implode", 10),
+        (M::BZIP2, "bzip2", 12),
+        (M::LZMA, "LZMA", 14),
+        (M::ZSTD_DEPRECATED, "zstd", 20),
+        (M::ZSTD, "zstd", 93),
+        (M::MP3, "MP3", 94),
+        (M::XZ, "xz", 95),
+        (M::JPEG, "JPEG", 96),
+        (M::PPMD, "PPMd", 98),
+        (M::AES, "AES encryption", 99),
+    ];
+    match KNOWN.iter().find(|(m, _, _)| *m == method) {
+        Some((_, name, n)) => format!("{name} (compression method {n})"),
+        None => format!("an unknown compression method ({method:?})"),
+    }
+}
+
 /// Why a name is unsafe, if it is: absolute, a `..` component, a
 /// backslash, a NUL or control character, an empty component.
 pub fn unsafe_name(name: &str) -> Option<&'static str> {
@@ -496,7 +541,22 @@ pub fn unsafe_name(name: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::unsafe_name;
+    use super::{method_name, unsafe_name, visible};
+    use zip::CompressionMethod;
+
+    #[test]
+    fn methods_and_look_alike_names_are_told_apart() {
+        assert_eq!(
+            method_name(CompressionMethod::ZSTD),
+            "zstd (compression method 93)"
+        );
+        assert_eq!(
+            method_name(CompressionMethod::Stored),
+            "stored (compression method 0)"
+        );
+        assert_eq!(visible("caf\u{e9}"), r"caf\u{e9}");
+        assert_eq!(visible("cafe\u{301}"), r"cafe\u{301}");
+    }
 
     #[test]
     fn names() {
