@@ -706,6 +706,24 @@ fn a_manifest_that_does_not_fit_is_manifest_invalid() {
     r.resign(&h);
     r.save(&h, "oxum.zip.age");
     fails(&h, "oxum.zip.age", "plan.toml", &["manifest-invalid"]);
+    // An entry listed twice, the oxum made to fit.
+    let mut r = Repack::open(&h, "good.zip.age");
+    r.edit_manifest(|m| {
+        let entries = m["entries"].as_array_mut().expect("entries");
+        entries.push(entries[0].clone());
+        let size: u64 = entries
+            .iter()
+            .map(|e| e["size"].as_u64().expect("size"))
+            .sum();
+        m["payload_oxum"] = format!("{size}.{}", entries.len()).into();
+    });
+    r.resign(&h);
+    r.save(&h, "twice.zip.age");
+    let doc = fails(&h, "twice.zip.age", "plan.toml", &["manifest-invalid"]);
+    assert!(
+        message(&doc, "manifest-invalid").contains("twice"),
+        "{doc:#}"
+    );
     // Signed, but not a manifest.
     let mut r = Repack::open(&h, "good.zip.age");
     r.set(MANIFEST, "{\"format\": \"something else\"}\n");

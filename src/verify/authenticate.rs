@@ -8,6 +8,7 @@ use crate::archive::{FORMAT, FORMAT_VERSION, MANIFEST, SIGNATURE, trusted_commen
 use crate::keys::VerifyFailure;
 use crate::plan::Plan;
 use crate::problem::{Code, Problem};
+use std::collections::HashSet;
 
 /// Signature, trusted comment, manifest form and version. `None` when the
 /// manifest cannot be trusted enough to go on.
@@ -99,6 +100,11 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, Problem> {
                 manifest.format_version
             ),
         ));
+    }
+    let mut listed = HashSet::new();
+    if let Some(twice) = manifest.entries.iter().find(|e| !listed.insert(&e.path)) {
+        let message = format!("the manifest lists entry `{}` twice", twice.path);
+        return Err(invalid(message));
     }
     Ok(manifest)
 }
