@@ -5,6 +5,7 @@
 //! The TOML is walked by hand (not through serde derive) so that every
 //! problem, unknown keys included, is reported at once with its line.
 
+use std::io::Read;
 use std::path::Path;
 
 use jiff::Timestamp;
@@ -26,6 +27,10 @@ mod tests;
 
 use read::read_plan;
 use walk::{Cx, Section};
+
+/// The largest plan read: about 20,000 `select` entries, so a hostile plan
+/// cannot make the parser hold hundreds of MiB.
+pub const MAX_PLAN: u64 = 1 << 20;
 
 const PLAN_INVALID: Code = Code::PlanInvalid;
 const UNKNOWN_KEY: Code = Code::PlanUnknownKey;
@@ -249,9 +254,22 @@ impl Plan {
     }
 
     /// Reads and parses the plan file at `path`, as [`Plan::parse`] does.
+    /// A plan larger than [`MAX_PLAN`] is refused before it is read.
     pub fn load(path: &Path, today: Date) -> Result<(Plan, Vec<Problem>)> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let file = path.display().to_string();
+        let opened = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut bytes = Vec::new();
+        opened
+            .take(MAX_PLAN + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+        if bytes.len() as u64 > MAX_PLAN {
+            let message = format!(
+                "{file}: the plan is over {} KiB; a plan that selects dossiers one by one stays far below that: select with `all = true` or split the migration",
+                MAX_PLAN >> 10
+            );
+            return Err(Error::invalid(Problem::error(PLAN_INVALID, message)));
+        }
         let text = String::from_utf8(bytes).map_err(|_| {
             let message = format!("{file} line 1: the file is not UTF-8 text");
             Error::invalid(Problem::error(PLAN_INVALID, message))

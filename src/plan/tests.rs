@@ -871,6 +871,22 @@ fn load_reads_a_file_and_reports_io_errors() {
     assert!(matches!(loaded, Ok((ref p, _)) if p.digest == plan(VALID).digest));
     std::fs::write(&path, b"id = \"\xff\"").expect("write");
     assert!(matches!(Plan::load(&path, today()), Err(Error::Invalid(_))));
+    // One byte over the cap is refused before it is parsed.
+    let big = format!("{VALID}\n#{}\n", "x".repeat(MAX_PLAN as usize));
+    std::fs::write(&path, &big[..=MAX_PLAN as usize]).expect("write");
+    match Plan::load(&path, today()) {
+        Err(Error::Invalid(p)) => {
+            assert_eq!(p.len(), 1);
+            assert_eq!(p[0].code, PLAN_INVALID);
+            assert!(p[0].message.contains("over 1024 KiB"), "{}", p[0].message);
+        }
+        other => panic!("expected plan-invalid, got {other:?}"),
+    }
+    std::fs::write(&path, &big[..MAX_PLAN as usize]).expect("write");
+    assert!(
+        Plan::load(&path, today()).is_ok(),
+        "a plan of exactly the cap is read"
+    );
     std::fs::remove_dir_all(&dir).expect("clean up");
     assert!(matches!(Plan::load(&path, today()), Err(Error::Io { .. })));
 }
