@@ -1020,3 +1020,29 @@ fn the_golden_version_1_archive_verifies() {
     let signer = std::fs::read_to_string(tmp.path().join("signing.pub")).unwrap();
     assert_eq!(s["signer"], signer.lines().last().unwrap().trim());
 }
+
+#[test]
+fn findings_of_one_code_are_capped_with_a_count() {
+    let h = good();
+    let mut r = Repack::open(&h, "good.zip.age");
+    r.edit_manifest(|m| {
+        let entries = m["entries"].as_array_mut().expect("entries");
+        let template = entries[0].clone();
+        for i in 0..150 {
+            let mut e = template.clone();
+            e["path"] = format!("files/missing-{i:03}").into();
+            entries.push(e);
+        }
+        let size: u64 = entries
+            .iter()
+            .map(|e| e["size"].as_u64().expect("size"))
+            .sum();
+        m["payload_oxum"] = format!("{size}.{}", entries.len()).into();
+    });
+    r.resign(&h);
+    r.save(&h, "many-missing.zip.age");
+    let doc = fails(&h, "many-missing.zip.age", "plan.toml", &["entry-missing"]);
+    let problems = doc["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 101, "{doc:#}");
+    assert_eq!(problems[100]["message"], "and 50 more `entry-missing`");
+}

@@ -15,7 +15,7 @@ use crate::archive::reader::{ArchiveReader, Caps};
 use crate::error::{Error, Result};
 use crate::export::walk::LeftBehind;
 use crate::plan::Plan;
-use crate::problem::{Code, Problem};
+use crate::problem::{Code, Problem, Severity};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -84,7 +84,7 @@ pub fn verify(
         Err(e) => return Err(e),
     };
     let Some((manifest, comment)) = authenticate(&mut reader, plan, &mut problems) else {
-        once_each(&mut problems);
+        tidy(&mut problems);
         return Ok(Verified {
             archive_sha256: archive_sha256.clone(),
             problems,
@@ -97,7 +97,7 @@ pub fn verify(
     check_plan_entry(&mut reader, plan, &mut problems);
     let hashed = check_payload(&mut reader, &manifest, plan, &mut problems)?;
     check_entries(&mut reader, &manifest, &hashed, &mut problems);
-    once_each(&mut problems);
+    tidy(&mut problems);
     let summary = Summary {
         archive_sha256: archive_sha256.clone(),
         migration_id: manifest.migration_id.clone(),
@@ -120,11 +120,17 @@ pub fn verify(
     })
 }
 
+/// How many findings of one code are reported one by one; the rest are
+/// counted, so a hostile manifest of millions of entries cannot fill the
+/// output (and the operator's screen) with the same finding.
+pub const MAX_PER_CODE: usize = 100;
+
 /// Keeps the first of equal findings, and the first `archive-corrupt`:
 /// once the encrypted stream is damaged, every later read past the damage
 /// reports the same failure, and an entry read twice (the plan, a capped
-/// entry) fails twice alike.
-fn once_each(problems: &mut Vec<Problem>) {
+/// entry) fails twice alike. Then caps each code at [`MAX_PER_CODE`],
+/// ending with "and N more" for the codes it cut.
+fn tidy(problems: &mut Vec<Problem>) {
     let mut seen = HashSet::new();
     let mut corrupt = false;
     problems.retain(|p| {
@@ -133,4 +139,42 @@ fn once_each(problems: &mut Vec<Problem>) {
         }
         seen.insert((p.code, p.message.clone(), p.path.clone()))
     });
+    let mut per_code: BTreeMap<Code, (usize, Severity)> = BTreeMap::new();
+    problems.retain(|p| {
+        let (n, _) = per_code.entry(p.code).or_insert((0, p.severity));
+        *n += 1;
+        *n <= MAX_PER_CODE
+    });
+    for (code, (n, severity)) in per_code {
+        if n > MAX_PER_CODE {
+            let more = crate::report::lang::Lang::En.num((n - MAX_PER_CODE) as u64);
+            let message = format!("and {more} more `{}`", code.as_str());
+            problems.push(match severity {
+                Severity::Error => Problem::error(code, message),
+                Severity::Warning => Problem::warning(code, message),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_are_reported_once_and_capped_per_code() {
+        let mut problems: Vec<Problem> = (0..MAX_PER_CODE + 4000)
+            .map(|i| Problem::error(Code::EntryMissing, format!("entry {i}")))
+            .collect();
+        problems.push(Problem::warning(Code::EditedAfterCutOff, "edited"));
+        problems.push(Problem::warning(Code::EditedAfterCutOff, "edited"));
+        tidy(&mut problems);
+        assert_eq!(problems.len(), MAX_PER_CODE + 2);
+        assert_eq!(problems[0].message, "entry 0");
+        assert_eq!(problems[MAX_PER_CODE].code, Code::EditedAfterCutOff);
+        let last = &problems[MAX_PER_CODE + 1];
+        assert_eq!(last.code, Code::EntryMissing);
+        assert_eq!(last.severity, Severity::Error);
+        assert_eq!(last.message, "and 4,000 more `entry-missing`");
+    }
 }
