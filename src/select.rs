@@ -164,9 +164,13 @@ fn find<'a>(
     match matches.as_slice() {
         [one] => Some(one),
         [] => {
+            let hint = match by {
+                DossierRef::Name(name) => near_names(all, name),
+                DossierRef::Id(_) => String::new(),
+            };
             problems.push(Problem::error(
                 Code::DossierNotFound,
-                format!("plan line {line}: no dossier with {what} in source group `{group}`"),
+                format!("plan line {line}: no dossier with {what} in source group `{group}`{hint}"),
             ));
             None
         }
@@ -193,5 +197,88 @@ fn find<'a>(
             ));
             None
         }
+    }
+}
+
+/// Names longer than this are not compared: a typo hint is not worth
+/// quadratic time on a hostile name.
+const MAX_COMPARED_NAME: usize = 200;
+
+/// How many near names a `dossier-not-found` lists.
+const NEAR_NAMES: usize = 3;
+
+/// The hint for a name that matches no dossier: the names that differ only
+/// in case (matching stays exact), else the closest few by edit distance
+/// ignoring case; empty when none is close.
+fn near_names(all: &[DossierRow], name: &str) -> String {
+    let wanted: Vec<char> = name.to_lowercase().chars().collect();
+    if wanted.len() > MAX_COMPARED_NAME {
+        return String::new();
+    }
+    let shown = |r: &DossierRow| format!("`{}` ({})", r.dossier.name, r.dossier.id);
+    let in_case: Vec<String> = all
+        .iter()
+        .filter(|r| r.dossier.name.to_lowercase() == name.to_lowercase())
+        .map(shown)
+        .collect();
+    if !in_case.is_empty() {
+        return format!(
+            "; {} differs only in upper and lower case: names match exactly, so write it as in the store",
+            in_case.join(", ")
+        );
+    }
+    let limit = (wanted.len() / 4).max(2);
+    let mut near: Vec<(usize, &DossierRow)> = all
+        .iter()
+        .filter(|r| r.dossier.name.chars().count() <= MAX_COMPARED_NAME)
+        .map(|r| {
+            let other: Vec<char> = r.dossier.name.to_lowercase().chars().collect();
+            (edit_distance(&wanted, &other), r)
+        })
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    near.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.dossier.id.cmp(&b.1.dossier.id)));
+    if near.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = near
+        .iter()
+        .take(NEAR_NAMES)
+        .map(|(_, r)| shown(r))
+        .collect();
+    format!("; the closest names: {}", list.join(", "))
+}
+
+/// Levenshtein distance, one row at a time.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    fn d(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        edit_distance(&a, &b)
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(d("", ""), 0);
+        assert_eq!(d("abc", ""), 3);
+        assert_eq!(d("jan de vris", "jan de vries"), 1);
+        assert_eq!(d("kitten", "sitting"), 3);
+        assert_eq!(d("é", "e"), 1);
     }
 }

@@ -243,6 +243,35 @@ fn dossier_not_found() {
 }
 
 #[test]
+fn dossier_not_found_by_name_names_the_near_ones() {
+    let h = fixture_handover();
+    let by_name = |name: &str| PlanSpec {
+        selection: Sel::Select(vec![(format!("name = \"{name}\""), "wonen-oost")]),
+        ..PlanSpec::passing()
+    };
+    // A typo: the closest names, both Jan de Vries first.
+    let (code, doc) = check(&h, &h.plan("typo.toml", &by_name("Jan de Vris")));
+    assert_eq!(code, 3);
+    let m = message(problem(&doc, "dossier-not-found", "error"));
+    assert!(
+        m.ends_with("; the closest names: `Jan de Vries` (d-0003), `Jan de Vries` (d-0008)"),
+        "{m}"
+    );
+    // Only the case differs: named as such, and still not a match.
+    let (code, doc) = check(&h, &h.plan("case.toml", &by_name("sevda KAYA")));
+    assert_eq!(code, 3);
+    let m = message(problem(&doc, "dossier-not-found", "error"));
+    assert!(
+        m.contains("; `Sevda Kaya` (d-0004) differs only in upper and lower case"),
+        "{m}"
+    );
+    // Nothing close: no hint.
+    let (_, doc) = check(&h, &h.plan("far.toml", &by_name("Xerxes Quist")));
+    let m = message(problem(&doc, "dossier-not-found", "error"));
+    assert!(m.ends_with("in source group `wonen-noord`"), "{m}");
+}
+
+#[test]
 fn dossier_ambiguous_names_both_candidates() {
     let h = fixture_handover();
     let spec = PlanSpec {
