@@ -543,7 +543,15 @@ fn an_existing_archive_is_not_overwritten() {
     let (code, _) = h.try_export(&plan, "x.zip.age", "keys/signing.key");
     assert_eq!(code, 1);
     assert_eq!(std::fs::read(h.path("x.zip.age")).unwrap(), b"keep me");
-    h.export(&plan, "x.zip.age", &["--force"]);
+    // `--force` names what it replaced: the sha256 of "keep me".
+    let doc = h.export(&plan, "x.zip.age", &["--force"]);
+    assert_eq!(
+        doc["summary"]["replaced_sha256"],
+        "8dfef3faa531cad70736cb40ad8932ffb50887f5a8fffd209193b545c4e354ae"
+    );
+    // A fresh name replaces nothing.
+    let doc = h.export(&plan, "y.zip.age", &[]);
+    assert_eq!(doc["summary"]["replaced_sha256"], serde_json::Value::Null);
 }
 
 #[test]

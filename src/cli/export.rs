@@ -72,6 +72,11 @@ fn execute(args: ExportArgs, global: &Global, out: Out) -> Result<ExitCode> {
             "sha256 {}  (hand this over with the file)",
             s.sha256
         ));
+        if let Some(old) = &s.replaced_sha256 {
+            o.say(format!(
+                "replaced the archive with sha256 {old}: an import or test import of that one does not count for this one"
+            ));
+        }
         o.say(format!(
             "{} dossiers, cut-off applied: {}",
             s.survey.dossiers.len(),

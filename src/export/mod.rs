@@ -44,6 +44,9 @@ pub struct Summary {
     pub warnings: Vec<Problem>,
     /// Whether the source group was locked (a real export).
     pub locked_group: Option<String>,
+    /// With `--force` over an existing file: that file's sha256, so the
+    /// operator knows which handed-over archive this one replaces.
+    pub replaced_sha256: Option<String>,
 }
 
 /// Writes the archive; a real export then locks the source group. On any
@@ -55,6 +58,10 @@ pub fn export(store: &mut Store, opts: &Options, progress: &mut dyn Progress) ->
     let cut_off = effective_cut_off(plan, opts)?;
     let resolved = movable(plan, store, cut_off)?;
     let created_at = crate::clock::now_rfc3339();
+    let replaced_sha256 = match opts.force && opts.out.is_file() {
+        true => Some(crate::digest::sha256_file(opts.out)?),
+        false => None,
+    };
     let mut writer = ArchiveWriter::create(opts.out, &recipients, opts.force)?;
     write_head(plan, &resolved, &mut writer)?;
     progress.start(resolved.dossiers.len() as u64, 0);
@@ -96,6 +103,7 @@ pub fn export(store: &mut Store, opts: &Options, progress: &mut dyn Progress) ->
         effective_cut_off: manifest.effective_cut_off,
         warnings: edited_warnings(&survey, plan),
         locked_group: (!opts.rehearsal).then(|| plan.source.group.clone()),
+        replaced_sha256,
         survey,
     })
 }
