@@ -4,6 +4,7 @@
 mod capped;
 pub mod compress;
 pub mod manifest;
+mod names;
 pub mod reader;
 pub mod source;
 pub mod writer;

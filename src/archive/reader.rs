@@ -6,6 +6,8 @@
 //! Memory is bounded by the caps, not by the archive's size.
 
 use super::capped::{Capped, JsonWatch, OVER_CAP, TOO_LARGE_SIGNS};
+pub use super::names::unsafe_name;
+use super::names::visible;
 use crate::error::{Error, Result};
 use crate::problem::{Code, Problem};
 use serde::Serialize;
@@ -468,18 +470,6 @@ fn check_framing(r: &mut Tap, caps: Caps) -> Result<(), Problem> {
     Ok(())
 }
 
-/// A name with every character outside printable ASCII written as
-/// `\u{..}`, so that names which look alike (NFC and NFD twins) differ on
-/// screen.
-fn visible(name: &str) -> String {
-    name.chars()
-        .map(|c| match c {
-            ' '..='~' => c.to_string(),
-            _ => format!("\\u{{{:x}}}", c as u32),
-        })
-        .collect()
-}
-
 /// A ZIP compression method by name and number (APPNOTE 4.4.5), also for
 /// the methods this build of the zip crate does not read.
 fn method_name(method: CompressionMethod) -> String {
@@ -511,37 +501,10 @@ fn method_name(method: CompressionMethod) -> String {
     }
 }
 
-/// Why a name is unsafe, if it is: absolute, a `..` component, a
-/// backslash, a NUL or control character, an empty component.
-pub fn unsafe_name(name: &str) -> Option<&'static str> {
-    if name.is_empty() {
-        return Some("an empty name");
-    }
-    if name.starts_with('/') {
-        return Some("an absolute path");
-    }
-    if name.contains('\\') {
-        return Some("a backslash");
-    }
-    if name.chars().any(char::is_control) {
-        return Some("a NUL or control character");
-    }
-    let trimmed = name.strip_suffix('/').unwrap_or(name);
-    if trimmed.split('/').any(|c| c == "..") {
-        return Some("a `..` component");
-    }
-    if trimmed.split('/').any(|c| c.is_empty() || c == ".") {
-        return Some("an empty or `.` component");
-    }
-    if name.len() >= 2 && name.as_bytes()[1] == b':' {
-        return Some("a drive letter");
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{method_name, unsafe_name, visible};
+    use super::method_name;
+    use crate::archive::names::{unsafe_name, visible};
     use zip::CompressionMethod;
 
     #[test]
