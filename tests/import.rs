@@ -120,7 +120,7 @@ fn test_account_then_live() {
     let h = Handover::new();
     let plan = h.plan("plan.toml", &PlanSpec::passing());
     h.align(&plan);
-    h.export(&plan, "x.zip.age", &[]);
+    let tested = h.export(&plan, "x.zip.age", &[])["summary"]["sha256"].clone();
     refused(
         h.import("x.zip.age", &plan, LIVE, &[]),
         "stage-not-signed-off",
@@ -137,10 +137,26 @@ fn test_account_then_live() {
     ok(h.sign_off(&plan, TEST));
     refused(h.sign_off(&plan, TEST), "already-signed-off");
     // Another archive of the same migration was not the one tested.
-    h.export(&plan, "y.zip.age", &[]);
-    refused(
-        h.import("y.zip.age", &plan, LIVE, &[]),
-        "archive-not-tested",
+    let offered = h.export(&plan, "y.zip.age", &[])["summary"]["sha256"].clone();
+    let (exit, doc) = h.import("y.zip.age", &plan, LIVE, &[]);
+    assert_eq!(exit, 4, "{doc:#}");
+    assert_eq!(codes(&doc), ["archive-not-tested"], "{doc:#}");
+    // The message names both archives and the way out.
+    let message = doc["problems"][0]["message"].as_str().expect("message");
+    let (tested, offered) = (tested.as_str().unwrap(), offered.as_str().unwrap());
+    assert!(
+        message.starts_with(&format!("this archive (sha256 {offered}, exported 20")),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("(sha256 {tested}, exported 20")),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(
+            "import the tested archive instead: the live account takes only what was tested"
+        ),
+        "{message}"
     );
     let doc = ok(h.import("x.zip.age", &plan, LIVE, &[]));
     assert_eq!(doc["summary"]["stage"], "live");

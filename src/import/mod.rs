@@ -301,11 +301,12 @@ fn stage_rules(
             );
         };
         if level == TestLevel::TestAccount && signed.iter().all(|e| e.archive_sha256 != sha) {
+            let tested_at = crate::lifecycle::journal_manifest(last)?.created_at;
             return refuse(
                 Code::ArchiveNotTested,
                 format!(
-                    "this archive ({sha}) is not the one tested and signed off in `{test}` ({})",
-                    last.archive_sha256
+                    "this archive (sha256 {sha}, exported {}) is not the one tested and signed off in `{test}` (sha256 {}, exported {tested_at}); import the tested archive instead: the live account takes only what was tested",
+                    manifest.created_at, last.archive_sha256
                 ),
             );
         }
