@@ -1,5 +1,7 @@
-//! What an entry may be called, and how a name is shown so that names
-//! which look alike can be told apart.
+//! What an entry may be called, and how names are shown: look-alike
+//! entry names so they can be told apart, compression methods by name.
+
+use zip::CompressionMethod;
 
 /// Why a name is unsafe, if it is: absolute, a `..` component, a
 /// backslash, a NUL or control character, an empty component.
@@ -39,4 +41,35 @@ pub(crate) fn visible(name: &str) -> String {
             _ => format!("\\u{{{:x}}}", c as u32),
         })
         .collect()
+}
+
+/// A ZIP compression method by name and number (APPNOTE 4.4.5), also for
+/// the methods this build of the zip crate does not read.
+pub(crate) fn method_name(method: CompressionMethod) -> String {
+    use CompressionMethod as M;
+    const KNOWN: [(CompressionMethod, &str, u16); 19] = [
+        (M::STORE, "stored", 0),
+        (M::SHRINK, "shrink", 1),
+        (M::REDUCE_1, "reduce", 2),
+        (M::REDUCE_2, "reduce", 3),
+        (M::REDUCE_3, "reduce", 4),
+        (M::REDUCE_4, "reduce", 5),
+        (M::IMPLODE, "implode", 6),
+        (M::DEFLATE, "deflate", 8),
+        (M::DEFLATE64, "deflate64", 9),
+        (M::PKWARE_IMPLODE, "PKWARE DCL implode", 10),
+        (M::BZIP2, "bzip2", 12),
+        (M::LZMA, "LZMA", 14),
+        (M::ZSTD_DEPRECATED, "zstd", 20),
+        (M::ZSTD, "zstd", 93),
+        (M::MP3, "MP3", 94),
+        (M::XZ, "xz", 95),
+        (M::JPEG, "JPEG", 96),
+        (M::PPMD, "PPMd", 98),
+        (M::AES, "AES encryption", 99),
+    ];
+    match KNOWN.iter().find(|(m, _, _)| *m == method) {
+        Some((_, name, n)) => format!("{name} (compression method {n})"),
+        None => format!("an unknown compression method ({method:?})"),
+    }
 }

@@ -7,7 +7,7 @@
 
 use super::capped::{Capped, JsonWatch, OVER_CAP, TOO_LARGE_SIGNS};
 pub use super::names::unsafe_name;
-use super::names::visible;
+use super::names::{method_name, visible};
 use crate::error::{Error, Result};
 use crate::problem::{Code, Problem};
 use serde::Serialize;
@@ -470,41 +470,9 @@ fn check_framing(r: &mut Tap, caps: Caps) -> Result<(), Problem> {
     Ok(())
 }
 
-/// A ZIP compression method by name and number (APPNOTE 4.4.5), also for
-/// the methods this build of the zip crate does not read.
-fn method_name(method: CompressionMethod) -> String {
-    use CompressionMethod as M;
-    const KNOWN: [(CompressionMethod, &str, u16); 19] = [
-        (M::STORE, "stored", 0),
-        (M::SHRINK, "shrink", 1),
-        (M::REDUCE_1, "reduce", 2),
-        (M::REDUCE_2, "reduce", 3),
-        (M::REDUCE_3, "reduce", 4),
-        (M::REDUCE_4, "reduce", 5),
-        (M::IMPLODE, "implode", 6),
-        (M::DEFLATE, "deflate", 8),
-        (M::DEFLATE64, "deflate64", 9),
-        (M::PKWARE_IMPLODE, "PKWARE DCL implode", 10),
-        (M::BZIP2, "bzip2", 12),
-        (M::LZMA, "LZMA", 14),
-        (M::ZSTD_DEPRECATED, "zstd", 20),
-        (M::ZSTD, "zstd", 93),
-        (M::MP3, "MP3", 94),
-        (M::XZ, "xz", 95),
-        (M::JPEG, "JPEG", 96),
-        (M::PPMD, "PPMd", 98),
-        (M::AES, "AES encryption", 99),
-    ];
-    match KNOWN.iter().find(|(m, _, _)| *m == method) {
-        Some((_, name, n)) => format!("{name} (compression method {n})"),
-        None => format!("an unknown compression method ({method:?})"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::method_name;
-    use crate::archive::names::{unsafe_name, visible};
+    use crate::archive::names::{method_name, unsafe_name, visible};
     use zip::CompressionMethod;
 
     #[test]

@@ -187,12 +187,7 @@ pub(super) fn clients_on_target(
     Ok(())
 }
 
-fn client_exists(
-    moving: &DossierRow,
-    other: &DossierRow,
-    group: &str,
-    slug: &str,
-) -> Problem {
+fn client_exists(moving: &DossierRow, other: &DossierRow, group: &str, slug: &str) -> Problem {
     let (m, o) = (&moving.dossier, &other.dossier);
     Problem::warning(
         Code::ClientExistsOnTarget,
