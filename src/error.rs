@@ -14,10 +14,7 @@ pub enum Error {
     },
     /// The store could not be read or written (exit 1).
     #[error("store {}: {source}", path.display())]
-    Store {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Store { path: PathBuf, source: BoxError },
     /// The store was made by a newer dossier-transfer whose schema this
     /// one does not know (exit 1).
     #[error("store {} has schema version {version}, newer than this tool knows ({known}); use a newer dossier-transfer", path.display())]
@@ -122,11 +119,20 @@ mod tests {
             Error::system("no random numbers from the system", cause()),
             Error::dependency("minisign signing failed", cause()),
             Error::corrupt("the journal's manifest does not parse", cause()),
+            Error::Store {
+                path: "dossiers.db".into(),
+                source: Box::new(cause()),
+            },
         ] {
             let source = e.source().map(ToString::to_string);
             assert_eq!(source.as_deref(), Some("no entropy"), "{e}");
         }
         let e = Error::dependency("minisign signing failed", cause());
         assert_eq!(e.to_string(), "minisign signing failed: no entropy");
+        let e = Error::Store {
+            path: "dossiers.db".into(),
+            source: Box::new(cause()),
+        };
+        assert_eq!(e.to_string(), "store dossiers.db: no entropy");
     }
 }

@@ -115,7 +115,7 @@ pub(crate) fn store_error(path: &Path, e: rusqlite::Error) -> Error {
         },
         _ => Error::Store {
             path: path.to_owned(),
-            source: e,
+            source: Box::new(e),
         },
     }
 }
