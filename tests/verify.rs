@@ -41,6 +41,16 @@ fn fails(h: &Handover, archive: &str, plan: &str, expected: &[&str]) -> Value {
 }
 
 /// The message of the first problem with `code`.
+/// The `payload_oxum` that fits an edited entry list, so that only the
+/// edit itself is wrong.
+fn oxum_of(entries: &[Value]) -> String {
+    let size: u64 = entries
+        .iter()
+        .map(|e| e["size"].as_u64().expect("size"))
+        .sum();
+    format!("{size}.{}", entries.len())
+}
+
 fn message(doc: &Value, code: &str) -> String {
     doc["problems"]
         .as_array()
@@ -711,11 +721,7 @@ fn a_manifest_that_does_not_fit_is_manifest_invalid() {
     r.edit_manifest(|m| {
         let entries = m["entries"].as_array_mut().expect("entries");
         entries.push(entries[0].clone());
-        let size: u64 = entries
-            .iter()
-            .map(|e| e["size"].as_u64().expect("size"))
-            .sum();
-        m["payload_oxum"] = format!("{size}.{}", entries.len()).into();
+        m["payload_oxum"] = oxum_of(entries).into();
     });
     r.resign(&h);
     r.save(&h, "twice.zip.age");
@@ -1033,11 +1039,7 @@ fn findings_of_one_code_are_capped_with_a_count() {
             e["path"] = format!("files/missing-{i:03}").into();
             entries.push(e);
         }
-        let size: u64 = entries
-            .iter()
-            .map(|e| e["size"].as_u64().expect("size"))
-            .sum();
-        m["payload_oxum"] = format!("{size}.{}", entries.len()).into();
+        m["payload_oxum"] = oxum_of(entries).into();
     });
     r.resign(&h);
     r.save(&h, "many-missing.zip.age");
