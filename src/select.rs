@@ -211,14 +211,15 @@ const NEAR_NAMES: usize = 3;
 /// in case (matching stays exact), else the closest few by edit distance
 /// ignoring case; empty when none is close.
 fn near_names(all: &[DossierRow], name: &str) -> String {
-    let wanted: Vec<char> = name.to_lowercase().chars().collect();
+    let lower = name.to_lowercase();
+    let wanted: Vec<char> = lower.chars().collect();
     if wanted.len() > MAX_COMPARED_NAME {
         return String::new();
     }
     let shown = |r: &DossierRow| format!("`{}` ({})", r.dossier.name, r.dossier.id);
     let in_case: Vec<String> = all
         .iter()
-        .filter(|r| r.dossier.name.to_lowercase() == name.to_lowercase())
+        .filter(|r| r.dossier.name.to_lowercase() == lower)
         .map(shown)
         .collect();
     if !in_case.is_empty() {
