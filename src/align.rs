@@ -62,7 +62,11 @@ impl Alignment {
 /// `group-not-found` (source), `target-group-not-found`, the conflicts
 /// align cannot fix (errors) and labels that differ (warnings). A target
 /// account held read-only is refused at once (`account-read-only`, exit 4).
-pub fn plan(plan: &Plan, source: &Store, target: &Store) -> Result<(Alignment, Vec<Problem>)> {
+pub fn plan(
+    plan: &Plan,
+    source: &dyn Store,
+    target: &dyn Store,
+) -> Result<(Alignment, Vec<Problem>)> {
     let mut problems = Vec::new();
     let mut out = Alignment {
         migration: plan.id.clone(),
@@ -81,7 +85,7 @@ pub fn plan(plan: &Plan, source: &Store, target: &Store) -> Result<(Alignment, V
         let Some(account) = target.account(slug)? else {
             let message = format!(
                 "target account `{slug}` is not in store {}",
-                target.path().display()
+                target.location()
             );
             problems.push(Problem::error(Code::AccountNotFound, message));
             continue;
@@ -100,14 +104,14 @@ pub fn plan(plan: &Plan, source: &Store, target: &Store) -> Result<(Alignment, V
 
 fn source_config(
     plan: &Plan,
-    source: &Store,
+    source: &dyn Store,
     problems: &mut Vec<Problem>,
 ) -> Result<Option<Config>> {
     let (slug, key) = (&plan.source.account, &plan.source.group);
     let Some(account) = source.account(slug)? else {
         let message = format!(
             "source account `{slug}` is not in store {}",
-            source.path().display()
+            source.location()
         );
         problems.push(Problem::error(Code::AccountNotFound, message));
         return Ok(None);
@@ -132,7 +136,7 @@ fn target_accounts(plan: &Plan) -> Vec<&str> {
 }
 
 fn align_group(
-    target: &Store,
+    target: &dyn Store,
     account: &AccountRow,
     key: &str,
     source: &Config,
@@ -170,7 +174,7 @@ fn align_group(
 /// Writes the alignment in one transaction, with one `align` audit line per
 /// changed group in the target store. The caller has made sure no problem
 /// is an error.
-pub fn apply(target: &mut Store, alignment: &Alignment, operator: &str) -> Result<()> {
+pub fn apply(target: &mut dyn Store, alignment: &Alignment, operator: &str) -> Result<()> {
     let tx = target.begin()?;
     for g in alignment.groups.iter().filter(|g| !g.changes.is_empty()) {
         tx.update_group_config(g.account_id, g.group_id, &g.config)?;

@@ -127,7 +127,7 @@ pub fn plan_text(recipient: &str, signer: &str) -> String {
 }
 
 /// Loads the bundled tree `name` (e.g. [`SOURCE_TREE`]) into `store`.
-pub fn load(store: &mut Store, name: &str) -> Result<LoadSummary> {
+pub fn load(store: &mut dyn Store, name: &str) -> Result<LoadSummary> {
     crate::tree::load::load(store, &mut Embedded::new(name), false)
 }
 

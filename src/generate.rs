@@ -14,7 +14,7 @@ use crate::model::{
     Account, Config, Contact, Dossier, DossierStatus, Group, Person, Role, Status, Teammate,
 };
 use crate::problem::Code;
-use crate::store::write::NewRecord;
+use crate::store::NewRecord;
 use crate::store::{Store, Tx};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
@@ -72,7 +72,7 @@ fn per_dossier(kind: &Kind, reports: u32, files: u32) -> u32 {
 }
 
 /// Generates the account into `store`, refusing an existing slug.
-pub fn generate(store: &mut Store, opts: &Options) -> Result<Summary> {
+pub fn generate(store: &mut dyn Store, opts: &Options) -> Result<Summary> {
     if !crate::model::syntax::is_key(&opts.slug) {
         return Err(Error::invalid(crate::problem::Problem::error(
             Code::PlanInvalid,
@@ -93,7 +93,7 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<Summary> {
         )));
     }
     let mut g = Gen::new(opts);
-    let summary = g.run(&tx)?;
+    let summary = g.run(&*tx)?;
     tx.commit()?;
     Ok(summary)
 }
@@ -123,7 +123,7 @@ impl<'o> Gen<'o> {
         }
     }
 
-    fn run(&mut self, tx: &Tx) -> Result<Summary> {
+    fn run(&mut self, tx: &dyn Tx) -> Result<Summary> {
         let slug = self.opts.slug.clone();
         let owner = Person {
             name: self.person_name(),
@@ -158,7 +158,7 @@ impl<'o> Gen<'o> {
 
     fn add_teammates(
         &mut self,
-        tx: &Tx,
+        tx: &dyn Tx,
         account: i64,
         owner: &Person,
         groups: &[String],
@@ -210,7 +210,7 @@ impl<'o> Gen<'o> {
 
     fn add_dossier(
         &mut self,
-        tx: &Tx,
+        tx: &dyn Tx,
         account: i64,
         group: i64,
         config: &Config,
@@ -272,7 +272,7 @@ impl<'o> Gen<'o> {
     #[allow(clippy::too_many_arguments)]
     fn add_record(
         &mut self,
-        tx: &Tx,
+        tx: &dyn Tx,
         account: i64,
         dossier: i64,
         kind: &'static Kind,
@@ -299,7 +299,7 @@ impl<'o> Gen<'o> {
         if let Some(sha) = &sha {
             let size = self.opts.file_size;
             let seed = ctx.file_seed;
-            tx.add_blob(sha, size, NoiseReader::new(seed, size))?
+            tx.add_blob(sha, size, &mut NoiseReader::new(seed, size))?
                 .map_err(|e| Error::Internal(format!("generating file contents: {e}")))?;
             // Every generated content is distinct (its own seed).
             self.summary.file_bytes += size;

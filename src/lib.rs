@@ -6,7 +6,7 @@
 //! [`keys::KeyPassword`], progress through [`progress::Progress`]); the binary
 //! (`src/main.rs`, `src/cli/`) is glue. Data flows through the modules in
 //! this order: [`model`] (the account model and the one table of record
-//! kinds), [`tree`] (the dossier tree format), [`store`] (the SQLite store).
+//! kinds), [`tree`] (the dossier tree format), [`store`] (the store's traits and its SQLite engine).
 //!
 //! The whole handover on the bundled fixtures, in a temporary folder:
 //! load the accounts, make keys, write the plan, align the target's
@@ -17,23 +17,24 @@
 //! use dossier_transfer::archive::reader::Caps;
 //! use dossier_transfer::fixtures::{self, TEST_ACCOUNT};
 //! use dossier_transfer::{align, clock, export, import, keys, plan::Plan, progress, report};
-//! use dossier_transfer::{store::Store, verify};
+//! use dossier_transfer::{store, verify};
 //!
 //! let dir = tempfile::tempdir().expect("a temporary folder");
 //! let at = |name: &str| dir.path().join(name);
 //! let operator = "Ada Lovelace <ada@example.org>";
 //!
-//! let mut source = Store::open(&at("source.db"), true)?;
-//! fixtures::load(&mut source, fixtures::SOURCE_TREE)?;
-//! let mut target = Store::open(&at("target.db"), true)?;
-//! fixtures::load(&mut target, fixtures::TARGET_TREE)?;
-//! fixtures::load(&mut target, fixtures::TEST_TREE)?;
+//! // A store is a `Box<dyn Store>`; `&mut *source` lends the store itself.
+//! let mut source = store::open(&at("source.db"), true)?;
+//! fixtures::load(&mut *source, fixtures::SOURCE_TREE)?;
+//! let mut target = store::open(&at("target.db"), true)?;
+//! fixtures::load(&mut *target, fixtures::TARGET_TREE)?;
+//! fixtures::load(&mut *target, fixtures::TEST_TREE)?;
 //!
 //! let k = keys::generate(&at("keys"), None)?;
 //! let text = fixtures::plan_text(&k.recipient, &k.signer);
 //! let (plan, _warnings) = Plan::parse(&text, "plan.toml", clock::today())?;
-//! let (alignment, _problems) = align::plan(&plan, &source, &target)?;
-//! align::apply(&mut target, &alignment, operator)?;
+//! let (alignment, _problems) = align::plan(&plan, &*source, &*target)?;
+//! align::apply(&mut *target, &alignment, operator)?;
 //!
 //! let signing_key = keys::load_signing_key(&k.files.signing_key, &keys::NoPassword)?;
 //! let archive = at("handover.zip.age");
@@ -46,7 +47,7 @@
 //!     force: false,
 //!     now: clock::now(),
 //! };
-//! export::export(&mut source, &options, &mut progress::Silent)?;
+//! export::export(&mut *source, &options, &mut progress::Silent)?;
 //!
 //! let identities = keys::load_identities(&k.files.identity)?;
 //! let verified = verify::verify(&archive, &plan, &identities, Caps::default())?;
@@ -61,9 +62,9 @@
 //!     dry_run: false,
 //!     operator,
 //! };
-//! import::import(&mut target, &options)?;
+//! import::import(&mut *target, &options)?;
 //!
-//! let accepted = report::build(&target, &plan, TEST_ACCOUNT)?;
+//! let accepted = report::build(&*target, &plan, TEST_ACCOUNT)?;
 //! assert!(accepted.verdict.ok(), "{:?}", accepted.problems);
 //! # Ok::<(), dossier_transfer::error::Error>(())
 //! ```

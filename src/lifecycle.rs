@@ -17,7 +17,7 @@ fn refuse<T>(code: Code, message: String) -> Result<T> {
 }
 
 /// The account, its stage, and the import of the migration in force there.
-fn imported(store: &Store, plan: &Plan, slug: &str) -> Result<(AccountRow, Stage, Entry)> {
+fn imported(store: &dyn Store, plan: &Plan, slug: &str) -> Result<(AccountRow, Stage, Entry)> {
     let stage = stage_of(plan, slug)?;
     let account = store.require_account(slug)?;
     match store.imported(account.id, &plan.id)? {
@@ -47,7 +47,7 @@ pub struct SignedOff {
 /// Records the approval of the current stage; refused while the target
 /// does not match the manifest.
 pub fn sign_off(
-    store: &mut Store,
+    store: &mut dyn Store,
     plan: &Plan,
     slug: &str,
     by: &str,
@@ -97,7 +97,7 @@ pub fn sign_off(
 
 /// Removes the migration from the account, before sign-off (or, for the
 /// test account, once the live stage is signed off).
-pub fn rollback(store: &mut Store, plan: &Plan, slug: &str, operator: &str) -> Result<Removed> {
+pub fn rollback(store: &mut dyn Store, plan: &Plan, slug: &str, operator: &str) -> Result<Removed> {
     let (account, stage, entry) = imported(store, plan, slug)?;
     if entry.signed_off_at.is_some() && !(stage == Stage::Test && live_signed_off(store, plan)?) {
         return refuse(
@@ -144,7 +144,7 @@ pub fn rollback(store: &mut Store, plan: &Plan, slug: &str, operator: &str) -> R
     Ok(removed)
 }
 
-fn store_dossier_ids(store: &Store, account: i64, migration: &str) -> Result<Vec<String>> {
+fn store_dossier_ids(store: &dyn Store, account: i64, migration: &str) -> Result<Vec<String>> {
     Ok(store
         .migration_dossiers(account, migration)?
         .into_iter()
@@ -152,7 +152,7 @@ fn store_dossier_ids(store: &Store, account: i64, migration: &str) -> Result<Vec
         .collect())
 }
 
-fn live_signed_off(store: &Store, plan: &Plan) -> Result<bool> {
+fn live_signed_off(store: &dyn Store, plan: &Plan) -> Result<bool> {
     Ok(match store.account(&plan.target.account)? {
         Some(a) => store
             .imported(a.id, &plan.id)?
@@ -170,7 +170,7 @@ pub struct Unlocked {
 /// Clears this migration's read-only marks on the account and its groups.
 /// The account's mark (a failed import's) only when nothing of the
 /// migration was committed there.
-pub fn unlock(store: &mut Store, plan: &Plan, slug: &str, operator: &str) -> Result<Unlocked> {
+pub fn unlock(store: &mut dyn Store, plan: &Plan, slug: &str, operator: &str) -> Result<Unlocked> {
     let account = store.require_account(slug)?;
     let committed = store.imported(account.id, &plan.id)?.is_some();
     let tx = store.begin()?;

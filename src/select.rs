@@ -33,7 +33,7 @@ pub struct Resolved {
 /// missing (nothing else can be said then).
 pub fn resolve(
     plan: &Plan,
-    store: &Store,
+    store: &dyn Store,
     cut_off: Timestamp,
 ) -> Result<(Option<Resolved>, Vec<Problem>)> {
     let (account, group) = match source_group(plan, store)? {
@@ -92,14 +92,14 @@ pub fn resolve(
 
 /// The plan's source account and group, or the problem naming which of
 /// them the store lacks.
-fn source_group(plan: &Plan, store: &Store) -> Result<Result<(AccountRow, GroupRow), Problem>> {
+fn source_group(plan: &Plan, store: &dyn Store) -> Result<Result<(AccountRow, GroupRow), Problem>> {
     let Some(account) = store.account(&plan.source.account)? else {
         return Ok(Err(Problem::error(
             Code::AccountNotFound,
             format!(
                 "source account `{}` is not in store {}",
                 plan.source.account,
-                store.path().display()
+                store.location()
             ),
         )));
     };

@@ -4,13 +4,13 @@
 mod common;
 
 use common::*;
-use dossier_transfer::store::{AuditEvent, Outcome, Store};
+use dossier_transfer::store::{AuditEvent, Outcome};
 use std::path::Path;
 
 const OPERATOR: &str = "Ada Lovelace <ada@example.org>";
 
 fn append(store: &Path, account: &str, n: usize) {
-    let mut s = Store::open(store, true).expect("store opens");
+    let mut s = dossier_transfer::store::open(store, true).expect("store opens");
     for i in 1..=n {
         let dossier = format!("d-{i:04}");
         let tx = s.begin().expect("begin");
@@ -127,7 +127,7 @@ fn updates_and_deletes_are_refused_by_the_store() {
         assert!(err.to_string().contains("append-only"), "{err}");
     }
     assert_eq!(
-        Store::open(&store, false)
+        dossier_transfer::store::open(&store, false)
             .expect("open")
             .audit_log("a")
             .expect("log")
@@ -148,7 +148,7 @@ fn a_tampered_line_breaks_the_chain_at_its_seq() {
     )
     .expect("tampered");
 
-    let check = Store::open(&store, false)
+    let check = dossier_transfer::store::open(&store, false)
         .expect("open")
         .verify_audit("a")
         .expect("check");
@@ -190,7 +190,7 @@ fn a_removed_line_breaks_the_chain_where_it_was() {
         "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE account = 'a' AND seq = 2;",
     )
     .expect("tampered");
-    let check = Store::open(&store, false)
+    let check = dossier_transfer::store::open(&store, false)
         .expect("open")
         .verify_audit("a")
         .expect("check");

@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use dossier_transfer::store::Store;
 
 fn slug(name: &str) -> String {
     let text = std::fs::read_to_string(fixtures().join(name).join("account.json")).unwrap();
@@ -61,7 +60,7 @@ fn shared_file_contents_are_stored_once() {
         .0,
         0
     );
-    let store = Store::open(&tmp.path().join("s.db"), false).unwrap();
+    let store = dossier_transfer::store::open(&tmp.path().join("s.db"), false).unwrap();
     // 9 `files` records, two of which (f-0001, f-0003) share their content.
     let (_, doc) = run_json(
         tmp.path(),
@@ -83,7 +82,7 @@ fn the_same_content_in_two_accounts_is_stored_once() {
             0
         );
     }
-    let store = Store::open(&tmp.path().join("s.db"), false).unwrap();
+    let store = dossier_transfer::store::open(&tmp.path().join("s.db"), false).unwrap();
     // The target's one file has the same content as source f-0008.
     assert_eq!(store.blob_count().unwrap(), 8);
 }

@@ -5,6 +5,7 @@ mod common;
 
 use common::handover::{Handover, PlanSpec, Sel};
 use common::*;
+use dossier_transfer::store::{JournalStart, Stage, Store};
 use serde_json::Value;
 
 const TEST: &str = "zorggroep-oost-test";
@@ -79,25 +80,25 @@ impl Handover {
     }
 
     fn integrity(&self) -> String {
-        let store = dossier_transfer::store::Store::open(&self.path("target.db"), false).unwrap();
+        let store = dossier_transfer::store::open(&self.path("target.db"), false).unwrap();
         store.integrity_check().unwrap()
     }
 }
 
 /// Marks the test account read-only for `migration` and opens its journal
 /// row, as an import does before it writes (or as one that died leaves it).
-fn hold_test_account(h: &Handover, migration: &str) -> (dossier_transfer::store::Store, i64) {
-    let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
+fn hold_test_account(h: &Handover, migration: &str) -> (Box<dyn Store>, i64) {
+    let mut store = dossier_transfer::store::open(&h.path("target.db"), false).unwrap();
     let account = store.require_account(TEST).unwrap();
     let journal = store
-        .begin_import(
-            account.id,
+        .begin_import(&JournalStart {
+            account: account.id,
             migration,
-            dossier_transfer::store::journal::Stage::Test,
-            false,
-            "0",
-            "X <x@y.example>",
-        )
+            stage: Stage::Test,
+            rehearsal: false,
+            archive_sha256: "0",
+            operator: "X <x@y.example>",
+        })
         .unwrap();
     (store, journal)
 }
@@ -371,7 +372,7 @@ fn references_ids_teammates_and_files_on_the_target() {
         }
     }
     // The same contents in two accounts of one store are stored once.
-    let store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
+    let store = dossier_transfer::store::open(&h.path("target.db"), false).unwrap();
     let distinct: std::collections::BTreeSet<String> = std::fs::read_dir(h.path("live/files"))
         .unwrap()
         .chain(std::fs::read_dir(h.path("test/files")).unwrap())
@@ -548,7 +549,7 @@ fn unlock_clears_a_failed_imports_mark_only() {
     ok(h.import("x.zip.age", &plan, TEST, &[]));
     // With the migration committed, a mark of it cannot be cleared.
     {
-        let mut store = dossier_transfer::store::Store::open(&h.path("target.db"), false).unwrap();
+        let mut store = dossier_transfer::store::open(&h.path("target.db"), false).unwrap();
         let account = store.require_account(TEST).unwrap();
         let tx = store.begin().unwrap();
         tx.set_account_read_only(account.id, Some("noord-naar-oost-2026-11"))
@@ -693,7 +694,7 @@ fn a_killed_import_leaves_the_target_as_it_was() {
     // Well inside the write, which takes seconds.
     std::thread::sleep(std::time::Duration::from_millis(100));
     unsafe_kill(&mut child);
-    let store = dossier_transfer::store::Store::open(&h.path("big-target.db"), false).unwrap();
+    let store = dossier_transfer::store::open(&h.path("big-target.db"), false).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
     // Killed mid-import: the mark stays, nothing of the migration is there.
     let account = store.require_account(TEST).unwrap();
@@ -746,7 +747,7 @@ fn a_write_during_a_running_import_is_refused_and_changes_nothing() {
     );
     let status = child.wait().unwrap();
     assert!(status.success(), "the import itself goes on");
-    let store = dossier_transfer::store::Store::open(&h.path("big-target.db"), false).unwrap();
+    let store = dossier_transfer::store::open(&h.path("big-target.db"), false).unwrap();
     let account = store.require_account(TEST).unwrap();
     assert_eq!(account.read_only, None);
     assert!(

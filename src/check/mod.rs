@@ -5,11 +5,11 @@
 //! `check` only reads. Source and target may be the same store.
 //!
 //! ```no_run
-//! use dossier_transfer::{check, plan::Plan, store::Store};
+//! use dossier_transfer::{check, plan::Plan, store};
 //! let (plan, _) = Plan::load("plan.toml".as_ref(), dossier_transfer::clock::today()).expect("a valid plan");
-//! let source = Store::open("noord.db".as_ref(), false)?;
-//! let target = Store::open("oost.db".as_ref(), false)?;
-//! let report = check::check(&plan, &source, &target, dossier_transfer::clock::now())?;
+//! let source = store::open("noord.db".as_ref(), false)?;
+//! let target = store::open("oost.db".as_ref(), false)?;
+//! let report = check::check(&plan, &*source, &*target, dossier_transfer::clock::now())?;
 //! for p in &report.problems {
 //!     println!("{}: {}", p.code, p.message);
 //! }
@@ -80,7 +80,12 @@ pub struct SelectedDossier {
 
 /// Runs every check of process.md step 2 against the source and target
 /// stores. Problems are data; `Err` is only for a store that cannot be read.
-pub fn check(plan: &Plan, source: &Store, target: &Store, now: Timestamp) -> Result<CheckReport> {
+pub fn check(
+    plan: &Plan,
+    source: &dyn Store,
+    target: &dyn Store,
+    now: Timestamp,
+) -> Result<CheckReport> {
     let mut problems = Vec::new();
     cut_off_in_future(plan, now, &mut problems);
     let (resolved, found) = select::resolve(plan, source, plan.cut_off_at)?;

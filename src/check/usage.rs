@@ -89,7 +89,7 @@ pub struct Moving {
 
 /// Runs the export's walk ([`crate::export::walk`]) once: its survey is the
 /// estimate, and the records it yields are exactly the ones counted here.
-pub fn survey(plan: &Plan, store: &Store, resolved: &Resolved) -> Result<(Survey, Moving)> {
+pub fn survey(plan: &Plan, store: &dyn Store, resolved: &Resolved) -> Result<(Survey, Moving)> {
     let mut usage = Usage {
         config: &resolved.group.group.config,
         moving: Moving::default(),

@@ -7,7 +7,6 @@ use dossier_transfer::error::Result;
 use dossier_transfer::generate::{self, Options};
 use dossier_transfer::problem::Code;
 use dossier_transfer::problem::Problem;
-use dossier_transfer::store::Store;
 use dossier_transfer::tree;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -128,8 +127,8 @@ fn execute(cmd: AccountCommand, out: Out) -> Result<ExitCode> {
 }
 
 fn load(dir: &Path, store: &StoreArg, replace: bool, out: Out) -> Result<ExitCode> {
-    let mut store = Store::open(&store.store, true)?;
-    let s = tree::load::load_dir(&mut store, dir, replace)?;
+    let mut store = dossier_transfer::store::open(&store.store, true)?;
+    let s = tree::load::load_dir(&mut *store, dir, replace)?;
     let summary = serde_json::to_value(&s).unwrap_or_default();
     Ok(out.finish(&[], summary, &|o| {
         o.say(format!(
@@ -146,8 +145,8 @@ fn load(dir: &Path, store: &StoreArg, replace: bool, out: Out) -> Result<ExitCod
 }
 
 fn dump(account: &str, dir: &Path, store: &StoreArg, force: bool, out: Out) -> Result<ExitCode> {
-    let store = Store::open(&store.store, false)?;
-    tree::write::dump(&store, account, dir, force)?;
+    let store = dossier_transfer::store::open(&store.store, false)?;
+    tree::write::dump(&*store, account, dir, force)?;
     let summary = json!({"account": account, "out": dir});
     Ok(out.finish(&[], summary, &|o| {
         o.say(format!("dumped account {account} to {}", dir.display()))
@@ -155,7 +154,7 @@ fn dump(account: &str, dir: &Path, store: &StoreArg, force: bool, out: Out) -> R
 }
 
 fn list(store: &StoreArg, out: Out) -> Result<ExitCode> {
-    let store = Store::open(&store.store, false)?;
+    let store = dossier_transfer::store::open(&store.store, false)?;
     let accounts = store.accounts()?;
     let mark = |m: &Option<String>| {
         m.as_ref()
@@ -179,8 +178,8 @@ fn list(store: &StoreArg, out: Out) -> Result<ExitCode> {
 }
 
 fn generate(opts: &Options, store: &StoreArg, out: Out) -> Result<ExitCode> {
-    let mut store = Store::open(&store.store, true)?;
-    let s = generate::generate(&mut store, opts)?;
+    let mut store = dossier_transfer::store::open(&store.store, true)?;
+    let s = generate::generate(&mut *store, opts)?;
     let summary = serde_json::to_value(&s).unwrap_or_default();
     Ok(out.finish(&[], summary, &|o| {
         o.say(format!(
@@ -195,7 +194,7 @@ fn generate(opts: &Options, store: &StoreArg, out: Out) -> Result<ExitCode> {
 }
 
 fn audit(account: &str, store: &StoreArg, verify: bool, out: Out) -> Result<ExitCode> {
-    let store = Store::open(&store.store, false)?;
+    let store = dossier_transfer::store::open(&store.store, false)?;
     let lines = store.audit_log(account)?;
     let check = verify.then(|| dossier_transfer::store::audit::check_chain(&lines));
     let problems: Vec<Problem> = check

@@ -39,12 +39,12 @@ fn execute(args: &AlignArgs, global: &Global, out: Out) -> Result<ExitCode> {
     };
     let (plan, mut problems) = super::load_plan(&args.plan)?;
     let (source, mut target) = args.stores.open()?;
-    let (alignment, found) = align::plan(&plan, &source, &target)?;
+    let (alignment, found) = align::plan(&plan, &*source, &*target)?;
     problems.extend(found);
     let blocked = align::blocked(&problems);
     let written = match &operator {
         Some(op) if !blocked && alignment.changes_anything() => {
-            align::apply(&mut target, &alignment, op)?;
+            align::apply(&mut *target, &alignment, op)?;
             true
         }
         _ => false,

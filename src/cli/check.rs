@@ -36,10 +36,10 @@ pub struct StorePair {
 
 impl StorePair {
     /// Opens both stores; neither is created.
-    pub fn open(&self) -> Result<(Store, Store)> {
+    pub fn open(&self) -> Result<(Box<dyn Store>, Box<dyn Store>)> {
         Ok((
-            Store::open(&self.source_store, false)?,
-            Store::open(&self.target_store, false)?,
+            dossier_transfer::store::open(&self.source_store, false)?,
+            dossier_transfer::store::open(&self.target_store, false)?,
         ))
     }
 }
@@ -54,7 +54,7 @@ pub fn run(args: CheckArgs, out: Out) -> ExitCode {
 fn execute(args: &CheckArgs, out: Out) -> Result<ExitCode> {
     let (plan, mut problems) = super::load_plan(&args.plan)?;
     let (source, target) = args.stores.open()?;
-    let report = check::check(&plan, &source, &target, dossier_transfer::clock::now())?;
+    let report = check::check(&plan, &*source, &*target, dossier_transfer::clock::now())?;
     problems.extend(report.problems);
     let summary = serde_json::to_value(&report.summary)
         .map_err(|e| Error::Internal(format!("check summary: {e}")))?;

@@ -64,30 +64,30 @@ fn execute(dir: Option<PathBuf>, out: Out) -> Result<ExitCode> {
     refuse_existing(&[&source_db, &target_db, &d.path("plan.toml")])?;
     let (mut source, mut target) = load_stores(&mut d, &source_db, &target_db)?;
     let plan = write_plan(&mut d)?;
-    preflight(&mut d, &plan, &source, &mut target)?;
-    let archive = export_archive(&mut d, &plan, &mut source)?;
+    preflight(&mut d, &plan, &*source, &mut *target)?;
+    let archive = export_archive(&mut d, &plan, &mut *source)?;
     let identities = keys::load_identities(&d.path("keys/identity.txt"))?;
     verify_archive(&mut d, &plan, &archive, &identities)?;
     import_into(
         &mut d,
         &plan,
-        &mut target,
+        &mut *target,
         &archive,
         &identities,
         TEST_ACCOUNT,
     )?;
-    let test_report = html_report(&mut d, &plan, &target, TEST_ACCOUNT, "report-test.html")?;
-    sign_off(&mut d, &plan, &mut target)?;
+    let test_report = html_report(&mut d, &plan, &*target, TEST_ACCOUNT, "report-test.html")?;
+    sign_off(&mut d, &plan, &mut *target)?;
     import_into(
         &mut d,
         &plan,
-        &mut target,
+        &mut *target,
         &archive,
         &identities,
         LIVE_ACCOUNT,
     )?;
-    let live_report = html_report(&mut d, &plan, &target, LIVE_ACCOUNT, "report-live.html")?;
-    refusal(&mut d, &plan, &mut target, &archive, &identities)?;
+    let live_report = html_report(&mut d, &plan, &*target, LIVE_ACCOUNT, "report-live.html")?;
+    refusal(&mut d, &plan, &mut *target, &archive, &identities)?;
     let summary = json!({
         "dir": d.dir,
         "source_store": source_db,
@@ -134,10 +134,14 @@ fn refuse_existing(paths: &[&Path]) -> Result<()> {
     }
 }
 
-fn load_stores(d: &mut Demo, source_db: &Path, target_db: &Path) -> Result<(Store, Store)> {
+fn load_stores(
+    d: &mut Demo,
+    source_db: &Path,
+    target_db: &Path,
+) -> Result<(Box<dyn Store>, Box<dyn Store>)> {
     d.step("load the bundled accounts: Zorggroep Noord (source), Zorggroep Oost and its test account (target)");
-    let mut source = Store::open(source_db, true)?;
-    let s = fixtures::load(&mut source, SOURCE_TREE)?;
+    let mut source = dossier_transfer::store::open(source_db, true)?;
+    let s = fixtures::load(&mut *source, SOURCE_TREE)?;
     d.say(format!(
         "{}: {} dossiers, {} records -> {}",
         s.account,
@@ -145,9 +149,9 @@ fn load_stores(d: &mut Demo, source_db: &Path, target_db: &Path) -> Result<(Stor
         s.records.values().sum::<u64>(),
         source_db.display()
     ));
-    let mut target = Store::open(target_db, true)?;
+    let mut target = dossier_transfer::store::open(target_db, true)?;
     for name in [TARGET_TREE, TEST_TREE] {
-        let s = fixtures::load(&mut target, name)?;
+        let s = fixtures::load(&mut *target, name)?;
         d.say(format!(
             "{}: {} dossiers -> {}",
             s.account,
@@ -186,7 +190,7 @@ fn write_plan(d: &mut Demo) -> Result<Plan> {
 
 /// check, align, check again: the configuration differences the fixtures
 /// hold are found, appended, and gone.
-fn preflight(d: &mut Demo, plan: &Plan, source: &Store, target: &mut Store) -> Result<()> {
+fn preflight(d: &mut Demo, plan: &Plan, source: &dyn Store, target: &mut dyn Store) -> Result<()> {
     d.step("check: the pre-flight on both stores");
     let first = check::check(plan, source, target, clock::now())?;
     d.say(problem_line(&first.problems));
@@ -228,7 +232,7 @@ fn problem_line(problems: &[Problem]) -> String {
     )
 }
 
-fn export_archive(d: &mut Demo, plan: &Plan, source: &mut Store) -> Result<PathBuf> {
+fn export_archive(d: &mut Demo, plan: &Plan, source: &mut dyn Store) -> Result<PathBuf> {
     d.step("export: the signed, encrypted archive; the source group becomes read-only");
     let archive = d.path("noord-naar-oost.zip.age");
     let key = keys::load_signing_key(&d.path("keys/signing.key"), &super::password::EnvOrPrompt)?;
@@ -270,7 +274,7 @@ fn verify_archive(d: &mut Demo, plan: &Plan, archive: &Path, ids: &Identities) -
 fn import_into(
     d: &mut Demo,
     plan: &Plan,
-    target: &mut Store,
+    target: &mut dyn Store,
     archive: &Path,
     ids: &Identities,
     account: &str,
@@ -282,7 +286,7 @@ fn import_into(
         s.stage.as_str(),
         s.dossiers.len(),
         s.records.values().sum::<u64>(),
-        target.path().display()
+        target.location()
     ));
     if let Some(t) = &s.teammates {
         d.say(format!(
@@ -314,7 +318,7 @@ fn import_options<'a>(
 fn html_report(
     d: &mut Demo,
     plan: &Plan,
-    target: &Store,
+    target: &dyn Store,
     account: &str,
     file: &str,
 ) -> Result<PathBuf> {
@@ -332,7 +336,7 @@ fn html_report(
     Ok(path)
 }
 
-fn sign_off(d: &mut Demo, plan: &Plan, target: &mut Store) -> Result<()> {
+fn sign_off(d: &mut Demo, plan: &Plan, target: &mut dyn Store) -> Result<()> {
     d.step(&format!("sign-off of the test stage by {APPROVER}"));
     let s = lifecycle::sign_off(target, plan, TEST_ACCOUNT, APPROVER, OPERATOR)?;
     d.say(format!("signed off at {}", s.at));
@@ -343,7 +347,7 @@ fn sign_off(d: &mut Demo, plan: &Plan, target: &mut Store) -> Result<()> {
 fn refusal(
     d: &mut Demo,
     plan: &Plan,
-    target: &mut Store,
+    target: &mut dyn Store,
     archive: &Path,
     ids: &Identities,
 ) -> Result<()> {

@@ -5,7 +5,6 @@ use super::{Global, load_plan, operator};
 use clap::Args;
 use dossier_transfer::error::Result;
 use dossier_transfer::export::{self, Options};
-use dossier_transfer::store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,7 +39,7 @@ pub fn run(args: ExportArgs, global: &Global, out: Out) -> ExitCode {
 fn execute(args: ExportArgs, global: &Global, out: Out) -> Result<ExitCode> {
     let operator = operator(global)?;
     let (plan, plan_warnings) = load_plan(&args.plan)?;
-    let mut store = Store::open(&args.store, false)?;
+    let mut store = dossier_transfer::store::open(&args.store, false)?;
     let key =
         dossier_transfer::keys::load_signing_key(&args.signing_key, &super::password::EnvOrPrompt)?;
     let opts = Options {
@@ -53,7 +52,7 @@ fn execute(args: ExportArgs, global: &Global, out: Out) -> Result<ExitCode> {
         now: dossier_transfer::clock::now(),
     };
     let mut bar = super::progress::Bar::new(!(global.no_progress || out.json || out.quiet));
-    let s = export::export(&mut store, &opts, &mut bar)?;
+    let s = export::export(&mut *store, &opts, &mut bar)?;
     let mut problems = plan_warnings;
     problems.extend(s.warnings.iter().cloned());
     let summary = serde_json::to_value(&s).unwrap_or_default();

@@ -6,7 +6,6 @@ use super::{Global, load_plan, operator};
 use clap::Args;
 use dossier_transfer::error::Result;
 use dossier_transfer::import::{self, Options};
-use dossier_transfer::store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,7 +46,7 @@ fn execute(args: ImportArgs, global: &Global, out: Out) -> Result<ExitCode> {
     };
     let (plan, mut problems) = load_plan(&args.plan)?;
     let identities = dossier_transfer::keys::load_identities(&args.identity)?;
-    let mut store = Store::open(&args.store, false)?;
+    let mut store = dossier_transfer::store::open(&args.store, false)?;
     let opts = Options {
         plan: &plan,
         archive: &args.file,
@@ -57,7 +56,7 @@ fn execute(args: ImportArgs, global: &Global, out: Out) -> Result<ExitCode> {
         dry_run: args.dry_run,
         operator: &operator,
     };
-    let s = import::import(&mut store, &opts)?;
+    let s = import::import(&mut *store, &opts)?;
     problems.extend(s.warnings.iter().cloned());
     let summary = serde_json::to_value(&s).unwrap_or_default();
     Ok(out.finish(&problems, summary, &|o| {

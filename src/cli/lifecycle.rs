@@ -5,7 +5,6 @@ use super::{Global, load_plan, operator, parse_operator};
 use clap::Args;
 use dossier_transfer::error::{Error, Result};
 use dossier_transfer::lifecycle;
-use dossier_transfer::store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,7 +45,7 @@ pub fn run(target: Target, action: Action, global: &Global, out: Out) -> ExitCod
 fn execute(t: Target, action: Action, global: &Global, out: Out) -> Result<ExitCode> {
     let operator = operator(global)?;
     let (plan, problems) = load_plan(&t.plan)?;
-    let mut store = Store::open(&t.store, false)?;
+    let mut store = dossier_transfer::store::open(&t.store, false)?;
     let slug = t
         .account
         .clone()
@@ -56,7 +55,7 @@ fn execute(t: Target, action: Action, global: &Global, out: Out) -> Result<ExitC
             let by = parse_operator(&by).ok_or_else(|| {
                 Error::Usage(format!("--by `{by}` is not of the form \"Name <email>\""))
             })?;
-            let s = lifecycle::sign_off(&mut store, &plan, &slug, &by, &operator)?;
+            let s = lifecycle::sign_off(&mut *store, &plan, &slug, &by, &operator)?;
             let summary = serde_json::to_value(&s).unwrap_or_default();
             Ok(out.finish(&problems, summary, &|o| {
                 o.say(format!(
@@ -69,7 +68,7 @@ fn execute(t: Target, action: Action, global: &Global, out: Out) -> Result<ExitC
             }))
         }
         Action::Rollback => {
-            let r = lifecycle::rollback(&mut store, &plan, &slug, &operator)?;
+            let r = lifecycle::rollback(&mut *store, &plan, &slug, &operator)?;
             let summary = serde_json::to_value(&r).unwrap_or_default();
             Ok(out.finish(&problems, summary, &|o| {
                 o.say(format!(
@@ -79,7 +78,7 @@ fn execute(t: Target, action: Action, global: &Global, out: Out) -> Result<ExitC
             }))
         }
         Action::Unlock => {
-            let u = lifecycle::unlock(&mut store, &plan, &slug, &operator)?;
+            let u = lifecycle::unlock(&mut *store, &plan, &slug, &operator)?;
             let summary = serde_json::to_value(&u).unwrap_or_default();
             Ok(out.finish(&problems, summary, &|o| {
                 if !u.account && u.groups.is_empty() {

@@ -6,7 +6,6 @@ use super::output::Out;
 use clap::Args;
 use dossier_transfer::error::{Error, Result};
 use dossier_transfer::report::{self, Lang};
-use dossier_transfer::store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,9 +39,9 @@ pub fn run(args: ReportArgs, out: Out) -> ExitCode {
 
 fn execute(args: &ReportArgs, out: Out) -> Result<ExitCode> {
     let (plan, mut problems) = super::load_plan(&args.plan)?;
-    let store = Store::open(&args.store, false)?;
+    let store = dossier_transfer::store::open(&args.store, false)?;
     let slug = args.account.as_deref().unwrap_or(&plan.target.account);
-    let report = report::build(&store, &plan, slug)?;
+    let report = report::build(&*store, &plan, slug)?;
     if let Some(path) = &args.html {
         // clap only lets `nl` and `en` through.
         let lang = Lang::from_code(&args.lang).unwrap_or_default();

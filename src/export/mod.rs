@@ -51,7 +51,11 @@ pub struct Summary {
 
 /// Writes the archive; a real export then locks the source group. On any
 /// error nothing is left under the output name and the store is unchanged.
-pub fn export(store: &mut Store, opts: &Options, progress: &mut dyn Progress) -> Result<Summary> {
+pub fn export(
+    store: &mut dyn Store,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<Summary> {
     let plan = opts.plan;
     check_signer(opts)?;
     let recipients = crate::keys::parse_recipients(&plan.handover.recipients)?;
@@ -125,7 +129,7 @@ fn check_signer(opts: &Options) -> Result<()> {
 
 /// The plan's selection, when it resolves without errors and the source
 /// group is not locked by another migration.
-fn movable(plan: &Plan, store: &Store, cut_off: Timestamp) -> Result<Resolved> {
+fn movable(plan: &Plan, store: &dyn Store, cut_off: Timestamp) -> Result<Resolved> {
     let (resolved, problems) = crate::select::resolve(plan, store, cut_off)?;
     let resolved = match resolved {
         Some(r) if !crate::problem::any_error(&problems) => r,
@@ -148,7 +152,7 @@ fn movable(plan: &Plan, store: &Store, cut_off: Timestamp) -> Result<Resolved> {
 /// Gives the archive its final name and, in the same step, locks the
 /// source group (a real export) and audit-logs every dossier.
 fn commit(
-    store: &mut Store,
+    store: &mut dyn Store,
     opts: &Options,
     resolved: &Resolved,
     survey: &Survey,
@@ -260,7 +264,7 @@ impl Visitor for Writing<'_> {
 /// `teammates.json`: only the teammates the archived records refer to,
 /// with only the source group among their groups.
 fn write_teammates(
-    store: &Store,
+    store: &dyn Store,
     resolved: &Resolved,
     survey: &Survey,
     w: &mut ArchiveWriter,
@@ -281,7 +285,7 @@ fn write_teammates(
 }
 
 /// `files/<sha256>`: each moving content once, streamed from the store.
-fn write_files(store: &Store, survey: &Survey, w: &mut ArchiveWriter) -> Result<()> {
+fn write_files(store: &dyn Store, survey: &Survey, w: &mut ArchiveWriter) -> Result<()> {
     for (sha, size) in &survey.files {
         let path = layout::file(sha);
         w.stored(&path, *size, |out| {

@@ -137,7 +137,7 @@ impl Visitor for Count {
 /// The walk without output: what an export with this cut-off would move.
 pub fn survey(
     plan: &Plan,
-    store: &Store,
+    store: &dyn Store,
     resolved: &Resolved,
     cut_off: Timestamp,
 ) -> Result<Survey> {
@@ -147,7 +147,7 @@ pub fn survey(
 /// Walks the planned records, feeding `visitor`, and tallies everything.
 pub fn walk(
     plan: &Plan,
-    store: &Store,
+    store: &dyn Store,
     resolved: &Resolved,
     cut_off: Timestamp,
     visitor: &mut dyn Visitor,
@@ -217,7 +217,7 @@ enum Follow {
 
 struct Walker<'a> {
     plan: &'a Plan,
-    store: &'a Store,
+    store: &'a dyn Store,
     account: i64,
     cut_off_ns: i64,
     /// folded id -> id of every moving dossier
@@ -239,7 +239,7 @@ impl Walker<'_> {
         let (moving, cut_off_ns) = (&self.moving, self.cut_off_ns);
         let agenda = &mut self.agenda;
         self.store
-            .for_each_account_record(self.account, "agenda_items", |row| {
+            .for_each_account_record(self.account, "agenda_items", &mut |row| {
                 let fields = parse(&row)?;
                 let owner = dossier_ids.get(&row.dossier).cloned().unwrap_or_default();
                 let concerns = concerned(&owner, &fields);
@@ -275,7 +275,7 @@ impl Walker<'_> {
         let id = &selected.row.dossier.id;
         let mut rows = Vec::new();
         self.store
-            .for_each_record(selected.row.id, "agenda_items", |row| {
+            .for_each_record(selected.row.id, "agenda_items", &mut |row| {
                 let elsewhere = self
                     .agenda
                     .placed
@@ -363,7 +363,7 @@ impl Walker<'_> {
                 each(self, row)?;
             }
         } else {
-            store.for_each_record(selected.row.id, kind.name, |row| each(self, row))?;
+            store.for_each_record(selected.row.id, kind.name, &mut |row| each(self, row))?;
         }
         tally.counts.insert(kind.name, digest.count());
         tally.digests.insert(kind.name, digest.finish());

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 /// Problems that stop the import (exit 3), and warnings.
 pub fn target_checks(
-    store: &Store,
+    store: &dyn Store,
     plan: &Plan,
     account: &AccountRow,
     manifest: &Manifest,

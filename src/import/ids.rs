@@ -9,7 +9,13 @@ use crate::model::syntax::fold;
 use crate::store::Tx;
 
 /// The target id for source id `id` of `kind` (`dossiers` for dossiers).
-pub fn target_id(tx: &Tx, account: i64, migration: &str, kind: &str, id: &str) -> Result<String> {
+pub fn target_id(
+    tx: &dyn Tx,
+    account: i64,
+    migration: &str,
+    kind: &str,
+    id: &str,
+) -> Result<String> {
     let mut candidate = id.to_owned();
     for round in 0..4 {
         match tx.holder(account, kind, &candidate)? {

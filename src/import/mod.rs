@@ -15,7 +15,7 @@ use crate::plan::{Plan, TestLevel};
 use crate::problem::{Code, Problem};
 use crate::store::audit::{AuditEvent, Outcome};
 use crate::store::journal::Stage;
-use crate::store::{AccountRow, Store};
+use crate::store::{AccountRow, JournalStart, Store};
 use serde::Serialize;
 use sink::{ImportSink, TeammateMapping};
 use std::path::Path;
@@ -51,7 +51,7 @@ pub struct Summary {
 
 /// Imports the archive; see the module docs. Refusals come back as
 /// `Error::Refused` (exit 4), problems as `Error::Invalid` (exit 3).
-pub fn import(store: &mut Store, opts: &Options) -> Result<Summary> {
+pub fn import(store: &mut dyn Store, opts: &Options) -> Result<Summary> {
     let plan = opts.plan;
     let verified = crate::verify::verify(opts.archive, plan, opts.identities, opts.caps)?;
     let archive_sha256 = verified.archive_sha256.clone();
@@ -93,14 +93,14 @@ pub fn import(store: &mut Store, opts: &Options) -> Result<Summary> {
     if opts.dry_run {
         return Ok(summary);
     }
-    let journal = store.begin_import(
-        account.id,
-        &plan.id,
+    let journal = store.begin_import(&JournalStart {
+        account: account.id,
+        migration: &plan.id,
         stage,
-        manifest.rehearsal,
-        &archive_sha256,
-        opts.operator,
-    )?;
+        rehearsal: manifest.rehearsal,
+        archive_sha256: &archive_sha256,
+        operator: opts.operator,
+    })?;
     let written = write(
         store,
         plan,
@@ -159,7 +159,7 @@ fn summary_of(
 /// read-only mark cleared; all of it or none.
 #[allow(clippy::too_many_arguments)]
 fn write(
-    store: &mut Store,
+    store: &mut dyn Store,
     plan: &Plan,
     account: &AccountRow,
     manifest: &Manifest,
@@ -170,7 +170,7 @@ fn write(
     summary: &mut Summary,
 ) -> Result<()> {
     let tx = store.begin()?;
-    let mut sink = ImportSink::new(&tx, account.id, &plan.id, manifest)?;
+    let mut sink = ImportSink::new(&*tx, account.id, &plan.id, manifest)?;
     sink.create_groups = create_groups;
     sink.create_teammates = plan.data.chosen(DataType::Teammates);
     let listed: Vec<String> = manifest.entries.iter().map(|e| e.path.clone()).collect();
@@ -218,7 +218,7 @@ fn write(
 }
 
 /// `already-imported`: a migration id is imported into an account once.
-fn refuse_if_imported(store: &Store, plan: &Plan, account: &AccountRow) -> Result<()> {
+fn refuse_if_imported(store: &dyn Store, plan: &Plan, account: &AccountRow) -> Result<()> {
     let Some(done) = store.imported(account.id, &plan.id)? else {
         return Ok(());
     };
@@ -254,7 +254,7 @@ pub fn stage_of(plan: &Plan, slug: &str) -> Result<Stage> {
 
 /// The test level's rules (process.md, step 6).
 fn stage_rules(
-    store: &Store,
+    store: &dyn Store,
     plan: &Plan,
     stage: Stage,
     manifest: &Manifest,

@@ -9,8 +9,8 @@ use crate::error::{Error, Result};
 use crate::model::kinds::{FieldType, Kind};
 use crate::model::syntax::fold;
 use crate::model::{Account, Dossier, Group, Origin, Role, Status, Teammate};
+use crate::store::NewRecord;
 use crate::store::Tx;
-use crate::store::write::NewRecord;
 use crate::tree::read::{Record, Sink, sha256_field};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -29,8 +29,8 @@ pub struct TeammateMapping {
 /// and kind, over the records' source form.
 pub type Written = BTreeMap<String, BTreeMap<String, (u64, String)>>;
 
-pub struct ImportSink<'t, 's> {
-    pub tx: &'t Tx<'s>,
+pub struct ImportSink<'t> {
+    pub tx: &'t dyn Tx,
     pub account: i64,
     pub migration: &'t str,
     pub create_groups: bool,
@@ -47,9 +47,9 @@ pub struct ImportSink<'t, 's> {
     occupied: std::collections::HashSet<String>,
 }
 
-impl<'t, 's> ImportSink<'t, 's> {
+impl<'t> ImportSink<'t> {
     pub fn new(
-        tx: &'t Tx<'s>,
+        tx: &'t dyn Tx,
         account: i64,
         migration: &'t str,
         manifest: &Manifest,
@@ -212,7 +212,7 @@ impl<'t, 's> ImportSink<'t, 's> {
     }
 }
 
-impl Sink for ImportSink<'_, '_> {
+impl Sink for ImportSink<'_> {
     fn account(&mut self, _: &Account) -> Result<()> {
         Ok(())
     }

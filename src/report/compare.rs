@@ -113,7 +113,7 @@ impl Origins {
 
 /// Compares account `account` with the manifest of `migration`.
 pub fn compare(
-    store: &Store,
+    store: &dyn Store,
     account: i64,
     migration: &str,
     manifest: &Manifest,
@@ -144,7 +144,7 @@ pub fn compare(
 /// Target ids back to source ids, for every dossier and record the
 /// migration brought.
 fn origins(
-    store: &Store,
+    store: &dyn Store,
     account: i64,
     migration: &str,
     dossiers: &[DossierRow],
@@ -200,7 +200,7 @@ fn missing(entry: &DossierEntry, problems: &mut Vec<Problem>) -> DossierComparis
 /// A migrated dossier, kind by kind: counts and digests against the
 /// manifest, and records added since the import.
 fn compare_dossier(
-    (store, migration, origins): (&Store, &str, &Origins),
+    (store, migration, origins): (&dyn Store, &str, &Origins),
     entry: &DossierEntry,
     row: &DossierRow,
     problems: &mut Vec<Problem>,
@@ -265,7 +265,7 @@ fn compare_dossier(
 /// Count and content digest of a kind's migrated records in a dossier, in
 /// their exported form, sorted by source id.
 fn rebuild(
-    store: &Store,
+    store: &dyn Store,
     dossier: i64,
     k: &'static Kind,
     migration: &str,
@@ -275,7 +275,7 @@ fn rebuild(
     // origin (a copy slipped in under another target id) must raise the
     // count instead of collapsing into the first.
     let mut lines: Vec<(String, String)> = Vec::new();
-    store.for_each_record(dossier, k.name, |row| {
+    store.for_each_record(dossier, k.name, &mut |row| {
         let Ok(Value::Object(mut fields)) = serde_json::from_str::<Value>(&row.body) else {
             return Err(Error::Internal(format!(
                 "stored record {} is not a JSON object",

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::kinds::Kind;
 use crate::model::{Account, Dossier, Group, Teammate};
 use crate::problem::{Code, Problem};
-use crate::store::{Store, Tx, write::NewRecord};
+use crate::store::{NewRecord, Store, Tx};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -27,15 +27,19 @@ pub struct LoadSummary {
 /// Loads the tree in `dir` as a new account. An existing slug is refused
 /// (`account-exists`) unless `replace`, which swaps the old account out in
 /// the same transaction.
-pub fn load_dir(store: &mut Store, dir: &Path, replace: bool) -> Result<LoadSummary> {
+pub fn load_dir(store: &mut dyn Store, dir: &Path, replace: bool) -> Result<LoadSummary> {
     load(store, &mut DirSource::new(dir), replace)
 }
 
 /// Loads a tree from any source (a folder, the bundled fixtures).
-pub fn load(store: &mut Store, source: &mut dyn TreeSource, replace: bool) -> Result<LoadSummary> {
+pub fn load(
+    store: &mut dyn Store,
+    source: &mut dyn TreeSource,
+    replace: bool,
+) -> Result<LoadSummary> {
     let tx = store.begin()?;
     let mut sink = StoreSink {
-        tx: &tx,
+        tx: &*tx,
         replace,
         account: 0,
         groups: HashMap::new(),
@@ -48,8 +52,8 @@ pub fn load(store: &mut Store, source: &mut dyn TreeSource, replace: bool) -> Re
     Ok(summary)
 }
 
-struct StoreSink<'t, 's> {
-    tx: &'t Tx<'s>,
+struct StoreSink<'t> {
+    tx: &'t dyn Tx,
     replace: bool,
     account: i64,
     groups: HashMap<String, i64>,
@@ -57,7 +61,7 @@ struct StoreSink<'t, 's> {
     summary: LoadSummary,
 }
 
-impl Sink for StoreSink<'_, '_> {
+impl Sink for StoreSink<'_> {
     fn account(&mut self, account: &Account) -> Result<()> {
         if self.tx.account_exists(&account.slug)? {
             if !self.replace {

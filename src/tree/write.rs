@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// Writes account `slug` to `out`. An existing, non-empty `out` is refused
 /// unless `force`, which replaces it only once the new tree is complete.
-pub fn dump(store: &Store, slug: &str, out: &Path, force: bool) -> Result<()> {
+pub fn dump(store: &dyn Store, slug: &str, out: &Path, force: bool) -> Result<()> {
     let account = store.require_account(slug)?;
     let occupied = out.exists()
         && fs::read_dir(out)
@@ -47,7 +47,7 @@ pub fn dump(store: &Store, slug: &str, out: &Path, force: bool) -> Result<()> {
 }
 
 fn write_tree(
-    store: &Store,
+    store: &dyn Store,
     account_id: i64,
     account: &crate::model::Account,
     root: &Path,
@@ -93,10 +93,16 @@ fn write_json<T: serde::Serialize>(root: &Path, rel: &str, value: &T) -> Result<
 
 /// Writes a kind's records, one canonical line each, in id order; no file
 /// when there are none.
-fn write_records(store: &Store, root: &Path, rel: &str, dossier: i64, kind: &str) -> Result<()> {
+fn write_records(
+    store: &dyn Store,
+    root: &Path,
+    rel: &str,
+    dossier: i64,
+    kind: &str,
+) -> Result<()> {
     let path = root.join(rel);
     let mut out: Option<BufWriter<File>> = None;
-    store.for_each_record(dossier, kind, |row| {
+    store.for_each_record(dossier, kind, &mut |row| {
         if out.is_none() {
             out = Some(create(&path)?);
         }

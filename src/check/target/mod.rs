@@ -27,7 +27,7 @@ pub const MEMBER_LIMIT: usize = 3;
 /// What the per-account checks need from the source side.
 pub(super) struct Cx<'a> {
     pub plan: &'a Plan,
-    pub store: &'a Store,
+    pub store: &'a dyn Store,
     pub resolved: Option<&'a Resolved>,
     pub moving: Option<&'a Moving>,
     pub source_teammates: &'a [Teammate],
@@ -193,7 +193,7 @@ pub(super) fn check_account(
             format!(
                 "{} target account `{slug}` is not in store {}",
                 stage.name(),
-                cx.store.path().display()
+                cx.store.location()
             ),
         ));
         return Ok(report);

@@ -222,7 +222,7 @@ pub(super) fn member_limit(
 /// it right before it writes.
 /// Dossiers that `migration` itself brought earlier are not counted twice.
 pub fn member_limit_problems(
-    store: &Store,
+    store: &dyn Store,
     account: &AccountRow,
     members: &[MovingMember],
     migration: &str,
@@ -251,7 +251,7 @@ pub fn member_limit_problems(
 /// The dossiers (ids) of the account that already give each arriving
 /// e-mail member access.
 fn present_members<T>(
-    store: &Store,
+    store: &dyn Store,
     account: i64,
     arriving: &BTreeMap<String, T>,
     migration: &str,
@@ -263,7 +263,7 @@ fn present_members<T>(
         .map(|d| (d.id, d.dossier.id))
         .collect();
     let mut present: HashMap<String, BTreeSet<String>> = HashMap::new();
-    store.for_each_account_record(account, "member_access", |rec| {
+    store.for_each_account_record(account, "member_access", &mut |rec| {
         let body: Value = serde_json::from_str(&rec.body).unwrap_or_default();
         let email = fold(
             body.get("email")

@@ -19,7 +19,7 @@ use crate::store::{AccountRow, AuditCheck, Store};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Builds the report of `plan`'s migration in account `slug`.
-pub fn build(store: &Store, plan: &Plan, slug: &str) -> Result<Report> {
+pub fn build(store: &dyn Store, plan: &Plan, slug: &str) -> Result<Report> {
     let stage = stage_of(plan, slug)?;
     let account = store.require_account(slug)?;
     let entry = store.imported(account.id, &plan.id)?;

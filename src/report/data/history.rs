@@ -11,7 +11,7 @@ use crate::store::journal::{Entry, Stage, Status};
 use crate::store::{AccountRow, AuditCheck, Store};
 use std::collections::{BTreeSet, HashMap};
 
-pub(super) fn teammates(store: &Store, account: i64, migration: &str) -> Result<Teammates> {
+pub(super) fn teammates(store: &dyn Store, account: i64, migration: &str) -> Result<Teammates> {
     let unmapped = store
         .attributions(account, migration)?
         .into_iter()
@@ -31,7 +31,7 @@ pub(super) fn teammates(store: &Store, account: i64, migration: &str) -> Result<
 /// The source group's fingerprint as exported, and each planned target
 /// group's as it is now: equal, or (after `align`) a superset that differs.
 pub(super) fn configuration(
-    store: &Store,
+    store: &dyn Store,
     account: &AccountRow,
     plan: &Plan,
     manifest: Option<&Manifest>,
@@ -87,7 +87,7 @@ pub(super) fn consents(plan: &Plan) -> Vec<ConsentInfo> {
 /// Export, align, imports, sign-offs and rollbacks of the migration in the
 /// plan's target and test accounts (both, when this store holds them: the
 /// live report then shows the test stage that preceded it), by time.
-pub(super) fn timeline(store: &Store, plan: &Plan) -> Result<Vec<Event>> {
+pub(super) fn timeline(store: &dyn Store, plan: &Plan) -> Result<Vec<Event>> {
     let mut events = Vec::new();
     let slugs = std::iter::once(&plan.target.account).chain(plan.target.test_account.as_ref());
     for slug in slugs {
@@ -175,7 +175,12 @@ fn journal_events(entry: &Entry, slug: &str, events: &mut Vec<Event>) {
 }
 
 /// `align` leaves no journal row; the audit log has its lines.
-fn align_events(store: &Store, slug: &str, migration: &str, events: &mut Vec<Event>) -> Result<()> {
+fn align_events(
+    store: &dyn Store,
+    slug: &str,
+    migration: &str,
+    events: &mut Vec<Event>,
+) -> Result<()> {
     for line in store.audit_log(slug)? {
         if line.action == "align" && line.migration.as_deref() == Some(migration) {
             events.push(Event {
@@ -194,7 +199,7 @@ fn align_events(store: &Store, slug: &str, migration: &str, events: &mut Vec<Eve
 /// Migrated dossiers whose BSN is also on a dossier of the account that
 /// did not come with this migration.
 pub(super) fn clients_on_target(
-    store: &Store,
+    store: &dyn Store,
     account: &AccountRow,
     migration: &str,
 ) -> Result<Vec<ClientOnTarget>> {

@@ -1,56 +1,76 @@
-//! Inserts, all inside one transaction: dropping a `Tx` without `commit`
-//! rolls everything back, so a failed command leaves the store as it was.
+//! Inserts, all inside one transaction: dropping a [`SqliteTx`] without
+//! `commit` rolls everything back, so a failed command leaves the store as
+//! it was.
 
-use super::{CHUNK_SIZE, Store};
+use super::{SqliteStore, audit, store_error};
 use crate::error::{Error, Result};
 use crate::model::syntax::fold;
-use crate::model::{Account, Config, Dossier, Group, Origin, Teammate};
-use rusqlite::{Transaction, params};
+use crate::model::{Account, Config, Dossier, Group, Teammate};
+use crate::store::journal::read_only_refusal;
+use crate::store::{AuditEvent, CHUNK_SIZE, Holder, NewRecord, Store, Tx, TxData, TxJournal};
+use rusqlite::{OptionalExtension, Transaction, params};
+use std::collections::HashSet;
 use std::io::Read;
+use std::path::PathBuf;
 
-pub struct Tx<'s> {
+/// One write transaction on a SQLite store.
+pub struct SqliteTx<'s> {
     pub(super) tx: Transaction<'s>,
-    pub(super) store_path: std::path::PathBuf,
+    store_path: PathBuf,
 }
 
-/// A record ready to insert: its canonical JSON and the columns queries use.
-pub struct NewRecord<'a> {
-    pub kind: &'a str,
-    pub id: &'a str,
-    pub created_at: &'a str,
-    pub created_ns: i64,
-    pub sha256: Option<&'a str>,
-    pub body: &'a str,
-    pub origin: Option<&'a Origin>,
-}
-
-impl Store {
-    /// Starts a write transaction. It takes the write lock at once
-    /// (IMMEDIATE), so a concurrent writer waits or fails with `store-busy`
-    /// before it has written anything.
-    pub fn begin(&mut self) -> Result<Tx<'_>> {
+impl Store for SqliteStore {
+    /// Takes the write lock at once (IMMEDIATE).
+    fn begin(&mut self) -> Result<Box<dyn Tx + '_>> {
         let store_path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| super::store_error(&store_path, e))?;
-        Ok(Tx { tx, store_path })
+            .map_err(|e| store_error(&store_path, e))?;
+        Ok(Box::new(SqliteTx { tx, store_path }))
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     pub(super) fn err(&self, e: rusqlite::Error) -> Error {
-        super::store_error(&self.store_path, e)
+        store_error(&self.store_path, e)
     }
+}
 
-    pub fn commit(self) -> Result<()> {
+impl Tx for SqliteTx<'_> {
+    fn commit(self: Box<Self>) -> Result<()> {
         let path = self.store_path.clone();
-        self.tx.commit().map_err(|e| super::store_error(&path, e))
+        self.tx.commit().map_err(|e| store_error(&path, e))
     }
 
-    /// Removes an account and everything in it (for `account load --replace`).
-    /// Refused (`account-read-only`) while a migration holds the account.
-    pub fn delete_account(&self, slug: &str) -> Result<()> {
+    fn audit(&self, e: &AuditEvent) -> Result<()> {
+        audit::append(&self.tx, &self.store_path, e)
+    }
+}
+
+impl TxData for SqliteTx<'_> {
+    fn account_exists(&self, slug: &str) -> Result<bool> {
+        self.tx
+            .query_row(
+                "SELECT count(*) FROM accounts WHERE slug = ?1",
+                [slug],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(|e| self.err(e))
+    }
+
+    fn add_account(&self, a: &Account) -> Result<i64> {
+        self.tx
+            .execute(
+                "INSERT INTO accounts (slug, name, owner_name, owner_email) VALUES (?1, ?2, ?3, ?4)",
+                params![a.slug, a.name, a.owner.name, a.owner.email],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn delete_account(&self, slug: &str) -> Result<()> {
         let holder: Option<String> = self
             .tx
             .query_row(
@@ -60,7 +80,7 @@ impl Tx<'_> {
             )
             .map_err(|e| self.err(e))?;
         if let Some(h) = holder {
-            return Err(super::journal::read_only_refusal(slug, &h));
+            return Err(read_only_refusal(slug, &h));
         }
         self.tx
             .execute("DELETE FROM accounts WHERE slug = ?1", [slug])
@@ -74,28 +94,7 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn account_exists(&self, slug: &str) -> Result<bool> {
-        self.tx
-            .query_row(
-                "SELECT count(*) FROM accounts WHERE slug = ?1",
-                [slug],
-                |r| r.get::<_, i64>(0),
-            )
-            .map(|n| n > 0)
-            .map_err(|e| self.err(e))
-    }
-
-    pub fn add_account(&self, a: &Account) -> Result<i64> {
-        self.tx
-            .execute(
-                "INSERT INTO accounts (slug, name, owner_name, owner_email) VALUES (?1, ?2, ?3, ?4)",
-                params![a.slug, a.name, a.owner.name, a.owner.email],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(self.tx.last_insert_rowid())
-    }
-
-    pub fn add_teammate(&self, account: i64, t: &Teammate, origin: Option<&str>) -> Result<()> {
+    fn add_teammate(&self, account: i64, t: &Teammate, origin: Option<&str>) -> Result<()> {
         let groups =
             serde_json::to_string(&t.groups).map_err(|e| Error::Internal(e.to_string()))?;
         let mut stmt = self
@@ -119,7 +118,17 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn add_group(&self, account: i64, g: &Group, origin: Option<&str>) -> Result<i64> {
+    fn teammate_emails(&self, account: i64) -> Result<Vec<String>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT email FROM teammates WHERE account_id = ?1")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([account], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    fn add_group(&self, account: i64, g: &Group, origin: Option<&str>) -> Result<i64> {
         self.tx
             .execute(
                 "INSERT INTO groups (account_id, key, name, config, origin_migration) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -129,9 +138,18 @@ impl Tx<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// Replaces a group's configuration (`align`). Refused with
-    /// `account-read-only` (exit 4) while a migration holds the account.
-    pub fn update_group_config(&self, account: i64, group: i64, config: &Config) -> Result<()> {
+    fn group_id(&self, account: i64, key: &str) -> Result<Option<i64>> {
+        self.tx
+            .query_row(
+                "SELECT id FROM groups WHERE account_id = ?1 AND key = ?2",
+                params![account, key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn update_group_config(&self, account: i64, group: i64, config: &Config) -> Result<()> {
         self.require_writable(account, None)?;
         let changed = self
             .tx
@@ -149,7 +167,17 @@ impl Tx<'_> {
         }
     }
 
-    pub fn add_dossier(&self, account: i64, group: i64, d: &Dossier) -> Result<i64> {
+    fn set_group_read_only(&self, group: i64, migration: Option<&str>) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE groups SET read_only_migration = ?2 WHERE id = ?1",
+                params![group, migration],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn add_dossier(&self, account: i64, group: i64, d: &Dossier) -> Result<i64> {
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -188,7 +216,7 @@ impl Tx<'_> {
         Ok(id)
     }
 
-    pub fn add_record(&self, account: i64, dossier: i64, r: &NewRecord) -> Result<()> {
+    fn add_record(&self, account: i64, dossier: i64, r: &NewRecord) -> Result<()> {
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -214,7 +242,31 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn has_blob(&self, sha256: &str) -> Result<bool> {
+    fn holder(&self, account: i64, kind: &str, id: &str) -> Result<Holder> {
+        let sql = if kind == "dossiers" {
+            "SELECT origin_migration, origin_id FROM dossiers WHERE account_id = ?1 AND did_fold = ?3 AND ?2 = ?2"
+        } else {
+            "SELECT origin_migration, origin_id FROM records WHERE account_id = ?1 AND kind = ?2 AND rid_fold = ?3"
+        };
+        let mut stmt = self.tx.prepare_cached(sql).map_err(|e| self.err(e))?;
+        stmt.query_row(params![account, kind, fold(id)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()
+        .map_err(|e| self.err(e))
+    }
+
+    fn occupied_kinds(&self, account: i64) -> Result<HashSet<String>> {
+        let mut stmt = self
+            .tx
+            .prepare("SELECT DISTINCT kind FROM records WHERE account_id = ?1")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([account], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    fn has_blob(&self, sha256: &str) -> Result<bool> {
         let mut stmt = self
             .tx
             .prepare_cached("SELECT count(*) FROM blobs WHERE sha256 = ?1")
@@ -224,15 +276,11 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
-    /// Stores file contents under `sha256`, chunk by chunk. The caller has
-    /// verified the digest; contents already present are not stored twice.
-    /// Read errors come back as `Err(io)` with the store untouched by them
-    /// once the transaction is dropped.
-    pub fn add_blob(
+    fn add_blob(
         &self,
         sha256: &str,
         size: u64,
-        mut content: impl Read,
+        content: &mut dyn Read,
     ) -> Result<Result<(), std::io::Error>> {
         if self.has_blob(sha256)? {
             return Ok(Ok(()));
@@ -251,7 +299,7 @@ impl Tx<'_> {
         let mut buf = vec![0u8; CHUNK_SIZE];
         let mut seq = 0i64;
         loop {
-            let n = match read_full(&mut content, &mut buf) {
+            let n = match read_full(content, &mut buf) {
                 Ok(n) => n,
                 Err(e) => return Ok(Err(e)),
             };
@@ -267,7 +315,7 @@ impl Tx<'_> {
 }
 
 /// Fills `buf` as far as the reader allows (short reads joined up).
-fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match r.read(&mut buf[filled..]) {
@@ -285,78 +333,5 @@ pub(super) fn enum_text<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         other => format!("{other:?}"),
-    }
-}
-
-impl Tx<'_> {
-    /// Marks a group read-only for a migration (`None` clears the mark).
-    pub fn set_group_read_only(&self, group: i64, migration: Option<&str>) -> Result<()> {
-        self.tx
-            .execute(
-                "UPDATE groups SET read_only_migration = ?2 WHERE id = ?1",
-                params![group, migration],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
-    }
-}
-
-/// The origin (migration, source id) of whatever holds a folded id.
-pub type Holder = Option<(Option<String>, Option<String>)>;
-
-impl Tx<'_> {
-    /// What holds id `id` of `kind` (`dossiers` for dossiers) in an account.
-    pub fn holder(&self, account: i64, kind: &str, id: &str) -> Result<Holder> {
-        use rusqlite::OptionalExtension;
-        let sql = if kind == "dossiers" {
-            "SELECT origin_migration, origin_id FROM dossiers WHERE account_id = ?1 AND did_fold = ?3 AND ?2 = ?2"
-        } else {
-            "SELECT origin_migration, origin_id FROM records WHERE account_id = ?1 AND kind = ?2 AND rid_fold = ?3"
-        };
-        let mut stmt = self.tx.prepare_cached(sql).map_err(|e| self.err(e))?;
-        stmt.query_row(params![account, kind, fold(id)], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()
-        .map_err(|e| self.err(e))
-    }
-}
-
-impl Tx<'_> {
-    /// The e-mails of an account's teammates.
-    pub fn teammate_emails(&self, account: i64) -> Result<Vec<String>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT email FROM teammates WHERE account_id = ?1")
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([account], |r| r.get(0))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))
-    }
-
-    /// A group's row id by key.
-    pub fn group_id(&self, account: i64, key: &str) -> Result<Option<i64>> {
-        use rusqlite::OptionalExtension;
-        self.tx
-            .query_row(
-                "SELECT id FROM groups WHERE account_id = ?1 AND key = ?2",
-                params![account, key],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))
-    }
-}
-
-impl Tx<'_> {
-    /// The record kinds of which an account holds at least one record.
-    pub fn occupied_kinds(&self, account: i64) -> Result<std::collections::HashSet<String>> {
-        let mut stmt = self
-            .tx
-            .prepare("SELECT DISTINCT kind FROM records WHERE account_id = ?1")
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([account], |r| r.get(0))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))
     }
 }
