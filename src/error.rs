@@ -13,13 +13,17 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The store could not be read or written (exit 1).
-    #[error("store {}: {source}", path.display())]
-    Store { path: PathBuf, source: BoxError },
+    /// `store` is where it is, as [`Read::location`](crate::store::Read::location)
+    /// shows it: a path, or an address without its password.
+    #[error("store {store}: {source}")]
+    Store { store: String, source: BoxError },
     /// The store was made by a newer dossier-transfer whose schema this
     /// one does not know (exit 1).
-    #[error("store {} has schema version {version}, newer than this tool knows ({known}); use a newer dossier-transfer", path.display())]
+    #[error(
+        "store {store} has schema version {version}, newer than this tool knows ({known}); use a newer dossier-transfer"
+    )]
     StoreTooNew {
-        path: PathBuf,
+        store: String,
         version: usize,
         known: usize,
     },
@@ -37,8 +41,8 @@ pub enum Error {
     #[error("{what}: {source}")]
     Dependency { what: String, source: BoxError },
     /// Another process holds the store's lock (exit 4, `store-busy`).
-    #[error("store {} is busy: another process is writing to it; try again when it is done", path.display())]
-    StoreBusy { path: PathBuf },
+    #[error("store {store} is busy: another process is writing to it; try again when it is done")]
+    StoreBusy { store: String },
     /// The input does not pass: the problems say why (exit 3).
     #[error("{} problem(s) found", .0.len())]
     Invalid(Vec<Problem>),
@@ -120,7 +124,7 @@ mod tests {
             Error::dependency("minisign signing failed", cause()),
             Error::corrupt("the journal's manifest does not parse", cause()),
             Error::Store {
-                path: "dossiers.db".into(),
+                store: "dossiers.db".into(),
                 source: Box::new(cause()),
             },
         ] {
@@ -130,7 +134,7 @@ mod tests {
         let e = Error::dependency("minisign signing failed", cause());
         assert_eq!(e.to_string(), "minisign signing failed: no entropy");
         let e = Error::Store {
-            path: "dossiers.db".into(),
+            store: "dossiers.db".into(),
             source: Box::new(cause()),
         };
         assert_eq!(e.to_string(), "store dossiers.db: no entropy");

@@ -80,7 +80,7 @@ impl Handover {
     }
 
     fn integrity(&self) -> String {
-        let store = dossier_transfer::store::open(&self.path("target.db"), false).unwrap();
+        let store = self.open("target.db");
         store.integrity_check().unwrap()
     }
 }
@@ -88,7 +88,7 @@ impl Handover {
 /// Marks the test account read-only for `migration` and opens its journal
 /// row, as an import does before it writes (or as one that died leaves it).
 fn hold_test_account(h: &Handover, migration: &str) -> (Box<dyn Store>, i64) {
-    let mut store = dossier_transfer::store::open(&h.path("target.db"), false).unwrap();
+    let mut store = h.open("target.db");
     let account = store.require_account(TEST).unwrap();
     let journal = store
         .begin_import(&JournalStart {
@@ -118,7 +118,10 @@ fn ok(result: (i32, Value)) -> Value {
 /// Level B: test account, sign-off, then live with the same archive.
 #[test]
 fn test_account_then_live() {
-    let h = Handover::new();
+    test_account_then_live_on(Handover::new());
+}
+
+fn test_account_then_live_on(h: Handover) {
     let plan = h.plan("plan.toml", &PlanSpec::passing());
     h.align(&plan);
     let tested = h.export(&plan, "x.zip.age", &[])["summary"]["sha256"].clone();
@@ -174,7 +177,10 @@ fn test_account_then_live() {
 /// Level A: the live import creates the test groups; rollback deletes them.
 #[test]
 fn test_group_with_rollback_and_reimport() {
-    let h = Handover::new();
+    test_group_with_rollback_and_reimport_on(Handover::new());
+}
+
+fn test_group_with_rollback_and_reimport_on(h: Handover) {
     let ids = [
         "d-0001", "d-0002", "d-0003", "d-0004", "d-0006", "d-0007", "d-0008", "d-0009", "d-0010",
     ];
@@ -226,7 +232,10 @@ fn test_group_with_rollback_and_reimport() {
 /// Level C: a rehearsal archive into the test account, then a real export live.
 #[test]
 fn dress_rehearsal_then_live() {
-    let h = Handover::new();
+    dress_rehearsal_then_live_on(Handover::new());
+}
+
+fn dress_rehearsal_then_live_on(h: Handover) {
     let spec = PlanSpec {
         level: "dress-rehearsal",
         ..PlanSpec::passing()
@@ -258,7 +267,10 @@ fn dress_rehearsal_then_live() {
 
 #[test]
 fn an_account_outside_the_plan_is_refused() {
-    let h = Handover::new();
+    an_account_outside_the_plan_is_refused_on(Handover::new());
+}
+
+fn an_account_outside_the_plan_is_refused_on(h: Handover) {
     let plan = h.plan("plan.toml", &PlanSpec::passing());
     h.export(&plan, "x.zip.age", &[]);
     let (code, doc) = h.import("x.zip.age", &plan, "zorggroep-noord", &[]);
@@ -268,7 +280,10 @@ fn an_account_outside_the_plan_is_refused() {
 
 #[test]
 fn an_archive_that_fails_verify_is_refused() {
-    let h = Handover::new();
+    an_archive_that_fails_verify_is_refused_on(Handover::new());
+}
+
+fn an_archive_that_fails_verify_is_refused_on(h: Handover) {
     let plan = h.plan("plan.toml", &PlanSpec::passing());
     h.export(&plan, "x.zip.age", &[]);
     let mut bytes = std::fs::read(h.path("x.zip.age")).unwrap();
@@ -295,7 +310,10 @@ fn dry_run_writes_nothing() {
 
 #[test]
 fn references_ids_teammates_and_files_on_the_target() {
-    let h = Handover::new();
+    references_ids_teammates_and_files_on_the_target_on(Handover::new());
+}
+
+fn references_ids_teammates_and_files_on_the_target_on(h: Handover) {
     let plan = h.plan("plan.toml", &PlanSpec::passing());
     h.align(&plan);
     h.export(&plan, "x.zip.age", &[]);
@@ -372,7 +390,7 @@ fn references_ids_teammates_and_files_on_the_target() {
         }
     }
     // The same contents in two accounts of one store are stored once.
-    let store = dossier_transfer::store::open(&h.path("target.db"), false).unwrap();
+    let store = h.open("target.db");
     let distinct: std::collections::BTreeSet<String> = std::fs::read_dir(h.path("live/files"))
         .unwrap()
         .chain(std::fs::read_dir(h.path("test/files")).unwrap())
@@ -383,7 +401,10 @@ fn references_ids_teammates_and_files_on_the_target() {
 
 #[test]
 fn teammates_chosen_are_created_inactive() {
-    let h = Handover::new();
+    teammates_chosen_are_created_inactive_on(Handover::new());
+}
+
+fn teammates_chosen_are_created_inactive_on(h: Handover) {
     let plan = h.plan(
         "plan.toml",
         &PlanSpec::passing().with_data("teammates", "true"),
@@ -433,7 +454,10 @@ fn teammates_chosen_are_created_inactive() {
 
 #[test]
 fn rollback_restores_the_account_byte_for_byte() {
-    let h = Handover::new();
+    rollback_restores_the_account_byte_for_byte_on(Handover::new());
+}
+
+fn rollback_restores_the_account_byte_for_byte_on(h: Handover) {
     let plan = h.plan("plan.toml", &PlanSpec::passing());
     h.align(&plan);
     h.export(&plan, "x.zip.age", &[]);
@@ -536,7 +560,10 @@ fn a_store_locked_by_another_writer_is_store_busy() {
 
 #[test]
 fn unlock_clears_a_failed_imports_mark_only() {
-    let h = Handover::new();
+    unlock_clears_a_failed_imports_mark_only_on(Handover::new());
+}
+
+fn unlock_clears_a_failed_imports_mark_only_on(h: Handover) {
     let plan = h.plan("plan.toml", &PlanSpec::passing());
     h.align(&plan);
     h.export(&plan, "x.zip.age", &[]);
@@ -549,7 +576,7 @@ fn unlock_clears_a_failed_imports_mark_only() {
     ok(h.import("x.zip.age", &plan, TEST, &[]));
     // With the migration committed, a mark of it cannot be cleared.
     {
-        let mut store = dossier_transfer::store::open(&h.path("target.db"), false).unwrap();
+        let mut store = h.open("target.db");
         let account = store.require_account(TEST).unwrap();
         let tx = store.begin().unwrap();
         tx.set_account_read_only(account.id, Some("noord-naar-oost-2026-11"))
@@ -575,7 +602,6 @@ fn unlock_clears_a_failed_imports_mark_only() {
 /// `big.zip.age` with `big.toml`, and a test account with the same
 /// configuration in `big-target.db`: an import that writes for a while.
 fn big_import(h: &Handover) {
-    let dir = h.dir();
     let generate = [
         "account",
         "generate",
@@ -590,7 +616,7 @@ fn big_import(h: &Handover) {
         "--file-size",
         "1000",
     ];
-    assert_eq!(run(dir, &generate).0, 0);
+    assert_eq!(h.run(&generate).0, 0);
     let spec = PlanSpec {
         level: "dress-rehearsal",
         selection: Sel::All("groep-1"),
@@ -629,7 +655,7 @@ fn big_import(h: &Handover) {
         "--groups",
         "1",
     ];
-    assert_eq!(run(dir, &target).0, 0);
+    assert_eq!(h.run(&target).0, 0);
 }
 
 /// Starts the big import and returns once it holds the account's mark.
@@ -647,7 +673,7 @@ fn start_big_import(h: &Handover) -> std::process::Child {
             "--identity",
             "keys/identity.txt",
             "--store",
-            "big-target.db",
+            &h.store("big-target.db"),
             "--account",
             TEST,
             "--quiet",
@@ -656,14 +682,13 @@ fn start_big_import(h: &Handover) -> std::process::Child {
         .unwrap();
     let started = std::time::Instant::now();
     loop {
-        let conn = rusqlite::Connection::open(h.path("big-target.db")).unwrap();
-        let marked: Option<String> = conn
-            .query_row(
-                "SELECT read_only_migration FROM accounts WHERE slug = ?1",
-                [TEST],
-                |r| r.get(0),
-            )
-            .unwrap_or(None);
+        // The store may be busy for a moment while the import writes.
+        let marked = h
+            .try_open("big-target.db")
+            .and_then(|s| s.account(TEST))
+            .ok()
+            .flatten()
+            .and_then(|a| a.read_only);
         if marked.is_some() || started.elapsed().as_secs() > 60 {
             return child;
         }
@@ -682,19 +707,22 @@ fn dump_big(h: &Handover, out: &str) {
         "--out",
         out,
     ];
-    assert_eq!(run(h.dir(), &args).0, 0);
+    assert_eq!(h.run(&args).0, 0);
 }
 
 #[test]
 fn a_killed_import_leaves_the_target_as_it_was() {
-    let h = Handover::new();
+    a_killed_import_leaves_the_target_as_it_was_on(Handover::new());
+}
+
+fn a_killed_import_leaves_the_target_as_it_was_on(h: Handover) {
     big_import(&h);
     dump_big(&h, "before");
     let mut child = start_big_import(&h);
     // Well inside the write, which takes seconds.
     std::thread::sleep(std::time::Duration::from_millis(100));
     unsafe_kill(&mut child);
-    let store = dossier_transfer::store::open(&h.path("big-target.db"), false).unwrap();
+    let store = h.open("big-target.db");
     assert_eq!(store.integrity_check().unwrap(), "ok");
     // Killed mid-import: the mark stays, nothing of the migration is there.
     let account = store.require_account(TEST).unwrap();
@@ -726,7 +754,10 @@ fn a_killed_import_leaves_the_target_as_it_was() {
 
 #[test]
 fn a_write_during_a_running_import_is_refused_and_changes_nothing() {
-    let h = Handover::new();
+    a_write_during_a_running_import_is_refused_and_changes_nothing_on(Handover::new());
+}
+
+fn a_write_during_a_running_import_is_refused_and_changes_nothing_on(h: Handover) {
     big_import(&h);
     let mut child = start_big_import(&h);
     // Another operator aligns the test account while the import runs.
@@ -747,7 +778,7 @@ fn a_write_during_a_running_import_is_refused_and_changes_nothing() {
     );
     let status = child.wait().unwrap();
     assert!(status.success(), "the import itself goes on");
-    let store = dossier_transfer::store::open(&h.path("big-target.db"), false).unwrap();
+    let store = h.open("big-target.db");
     let account = store.require_account(TEST).unwrap();
     assert_eq!(account.read_only, None);
     assert!(
@@ -767,7 +798,10 @@ fn unsafe_kill(child: &mut std::process::Child) {
 
 #[test]
 fn the_target_configuration_and_member_limit_are_checked_again() {
-    let h = Handover::new();
+    the_target_configuration_and_member_limit_are_checked_again_on(Handover::new());
+}
+
+fn the_target_configuration_and_member_limit_are_checked_again_on(h: Handover) {
     let plan = h.plan("plan.toml", &PlanSpec::passing());
     h.export(&plan, "x.zip.age", &[]);
     // Not aligned: the test account's wonen-oost lacks a field, an option and a label.
@@ -854,7 +888,10 @@ fn replacing_an_account_an_import_holds_is_refused() {
 
 #[test]
 fn check_after_an_import_does_not_count_the_migrations_own_dossiers() {
-    let h = Handover::new();
+    check_after_an_import_does_not_count_the_migrations_own_dossiers_on(Handover::new());
+}
+
+fn check_after_an_import_does_not_count_the_migrations_own_dossiers_on(h: Handover) {
     let plan = h.plan("plan.toml", &PlanSpec::passing());
     h.align(&plan);
     h.export(&plan, "x.zip.age", &[]);
@@ -886,4 +923,101 @@ fn check_after_an_import_does_not_count_the_migrations_own_dossiers() {
         clashes.iter().all(|m| m.contains(&format!("on `{LIVE}`"))),
         "{clashes:#?}"
     );
+}
+
+/// The same handovers with every store in a PostgreSQL database (skipped
+/// without a test server; see tests/common/pg.rs).
+mod on_postgres {
+    use super::*;
+
+    #[test]
+    fn test_account_then_live() {
+        if let Some(h) = Handover::postgres() {
+            super::test_account_then_live_on(h);
+        }
+    }
+
+    #[test]
+    fn test_group_with_rollback_and_reimport() {
+        if let Some(h) = Handover::postgres() {
+            super::test_group_with_rollback_and_reimport_on(h);
+        }
+    }
+
+    #[test]
+    fn dress_rehearsal_then_live() {
+        if let Some(h) = Handover::postgres() {
+            super::dress_rehearsal_then_live_on(h);
+        }
+    }
+
+    #[test]
+    fn an_account_outside_the_plan_is_refused() {
+        if let Some(h) = Handover::postgres() {
+            super::an_account_outside_the_plan_is_refused_on(h);
+        }
+    }
+
+    #[test]
+    fn an_archive_that_fails_verify_is_refused() {
+        if let Some(h) = Handover::postgres() {
+            super::an_archive_that_fails_verify_is_refused_on(h);
+        }
+    }
+
+    #[test]
+    fn references_ids_teammates_and_files_on_the_target() {
+        if let Some(h) = Handover::postgres() {
+            super::references_ids_teammates_and_files_on_the_target_on(h);
+        }
+    }
+
+    #[test]
+    fn teammates_chosen_are_created_inactive() {
+        if let Some(h) = Handover::postgres() {
+            super::teammates_chosen_are_created_inactive_on(h);
+        }
+    }
+
+    #[test]
+    fn rollback_restores_the_account_byte_for_byte() {
+        if let Some(h) = Handover::postgres() {
+            super::rollback_restores_the_account_byte_for_byte_on(h);
+        }
+    }
+
+    #[test]
+    fn unlock_clears_a_failed_imports_mark_only() {
+        if let Some(h) = Handover::postgres() {
+            super::unlock_clears_a_failed_imports_mark_only_on(h);
+        }
+    }
+
+    #[test]
+    fn a_killed_import_leaves_the_target_as_it_was() {
+        if let Some(h) = Handover::postgres() {
+            super::a_killed_import_leaves_the_target_as_it_was_on(h);
+        }
+    }
+
+    #[test]
+    fn a_write_during_a_running_import_is_refused_and_changes_nothing() {
+        if let Some(h) = Handover::postgres() {
+            super::a_write_during_a_running_import_is_refused_and_changes_nothing_on(h);
+        }
+    }
+
+    #[test]
+    fn the_target_configuration_and_member_limit_are_checked_again() {
+        if let Some(h) = Handover::postgres() {
+            super::the_target_configuration_and_member_limit_are_checked_again_on(h);
+        }
+    }
+
+    #[test]
+    fn check_after_an_import_does_not_count_the_migrations_own_dossiers() {
+        if let Some(h) = Handover::postgres() {
+            super::check_after_an_import_does_not_count_the_migrations_own_dossiers_on(h);
+        }
+    }
 }

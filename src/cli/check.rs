@@ -26,7 +26,7 @@ pub struct CheckArgs {
 /// either when it is not given (source and target may be one file).
 #[derive(Args, Clone)]
 pub struct StorePair {
-    /// The store holding the source account (a SQLite file).
+    /// The store holding the source account: a SQLite file, or a postgres:// URL.
     #[arg(long, env = "DOSSIER_TRANSFER_STORE")]
     pub source_store: PathBuf,
     /// The store holding the target account and its test account.
@@ -38,8 +38,8 @@ impl StorePair {
     /// Opens both stores; neither is created.
     pub fn open(&self) -> Result<(Box<dyn Store>, Box<dyn Store>)> {
         Ok((
-            dossier_transfer::store::open(&self.source_store, false)?,
-            dossier_transfer::store::open(&self.target_store, false)?,
+            super::open_store(&self.source_store, false)?,
+            super::open_store(&self.target_store, false)?,
         ))
     }
 }

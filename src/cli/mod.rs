@@ -96,9 +96,19 @@ pub enum Command {
 /// A store path: `--store`, else `DOSSIER_TRANSFER_STORE`.
 #[derive(Args, Clone)]
 pub struct StoreArg {
-    /// The store (a SQLite file).
+    /// The store: a SQLite file, or a postgres:// URL.
     #[arg(long, env = "DOSSIER_TRANSFER_STORE")]
     pub store: PathBuf,
+}
+
+/// Opens a store; a PostgreSQL URL without a password takes `PGPASSWORD`,
+/// as libpq does.
+pub fn open_store(
+    address: &std::path::Path,
+    create: bool,
+) -> dossier_transfer::error::Result<Box<dyn dossier_transfer::store::Store>> {
+    let password = std::env::var("PGPASSWORD").ok();
+    dossier_transfer::store::open_with_password(address, password.as_deref(), create)
 }
 
 pub fn run(cli: Cli) -> ExitCode {

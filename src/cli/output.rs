@@ -117,7 +117,6 @@ pub fn sanitise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     fn code_of(error: &Error) -> (u8, Code) {
         let (exit, problems) = classify(error);
@@ -127,12 +126,12 @@ mod tests {
     #[test]
     fn every_error_has_its_exit_code_and_problem_code() {
         let io = || std::io::Error::other("gone");
-        let path = PathBuf::from("care.db");
+        let store = String::from("care.db");
         for (error, expected) in [
             (Error::io("plan.toml", io()), (EXIT_IO, Code::IoError)),
             (
                 Error::StoreTooNew {
-                    path: path.clone(),
+                    store: store.clone(),
                     version: 9,
                     known: 3,
                 },
@@ -151,7 +150,7 @@ mod tests {
                 Error::Internal("a bug".to_owned()),
                 (EXIT_IO, Code::InternalError),
             ),
-            (Error::StoreBusy { path }, (EXIT_REFUSED, Code::StoreBusy)),
+            (Error::StoreBusy { store }, (EXIT_REFUSED, Code::StoreBusy)),
             (Error::Usage("no".to_owned()), (EXIT_USAGE, Code::Usage)),
             (
                 Error::invalid(Problem::error(Code::PlanInvalid, "bad")),

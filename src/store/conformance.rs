@@ -43,38 +43,42 @@ impl Harness for Sqlite {
     }
 }
 
+/// One module of tests per engine: `$harness` is an `Option` of the
+/// engine's harness (`None`: the engine is not here, the test is skipped).
 macro_rules! engine_tests {
-    ($engine:ident, $harness:expr, [$($test:ident),* $(,)?]) => {
+    ($engine:ident, $harness:expr) => {
         mod $engine {
-            $(
-                #[test]
-                fn $test() {
-                    super::$test(&$harness);
-                }
-            )*
+            engine_tests!(@each $harness, [
+                accounts_groups_teammates_and_dossiers_read_back,
+                records_read_back_in_order_and_by_folded_id,
+                contents_round_trip_in_chunks_and_are_stored_once,
+                a_read_error_in_contents_is_the_callers,
+                a_dropped_transaction_leaves_nothing,
+                a_commit_survives_reopening,
+                a_newer_schema_is_refused,
+                the_read_only_mark_refuses_other_writers,
+                the_journal_records_an_import_from_start_to_rollback,
+                rollback_removes_exactly_what_the_migration_brought,
+                audit_lines_chain_per_account,
+                an_audit_line_in_a_dropped_transaction_is_gone,
+                each_kind_of_audit_break_is_found,
+            ]);
         }
+    };
+    (@each $harness:expr, [$($test:ident),* $(,)?]) => {
+        $(
+            #[test]
+            fn $test() {
+                if let Some(h) = $harness {
+                    super::$test(&h);
+                }
+            }
+        )*
     };
 }
 
-engine_tests!(
-    sqlite,
-    super::Sqlite::new(),
-    [
-        accounts_groups_teammates_and_dossiers_read_back,
-        records_read_back_in_order_and_by_folded_id,
-        contents_round_trip_in_chunks_and_are_stored_once,
-        a_read_error_in_contents_is_the_callers,
-        a_dropped_transaction_leaves_nothing,
-        a_commit_survives_reopening,
-        a_newer_schema_is_refused,
-        the_read_only_mark_refuses_other_writers,
-        the_journal_records_an_import_from_start_to_rollback,
-        rollback_removes_exactly_what_the_migration_brought,
-        audit_lines_chain_per_account,
-        an_audit_line_in_a_dropped_transaction_is_gone,
-        each_kind_of_audit_break_is_found,
-    ]
-);
+engine_tests!(sqlite, Some(super::Sqlite::new()));
+engine_tests!(postgres, super::Postgres::new());
 
 const MIGRATION: &str = "noord-naar-oost";
 
@@ -589,4 +593,80 @@ fn each_kind_of_audit_break_is_found(h: &dyn Harness) {
     rehashed[0].detail = Some("x".into());
     rehashed[0].hash = rehashed[0].expected_hash();
     assert_eq!(audit::check_chain(&rehashed).broken_at, Some(2));
+}
+
+/// The PostgreSQL engine: a fresh database per test on the server that
+/// `DOSSIER_TRANSFER_TEST_POSTGRES` names, dropped afterwards. Without
+/// that variable the tests pass as skipped, unless
+/// `DOSSIER_TRANSFER_REQUIRE_TOOLS=1` makes a missing server a failure.
+pub(super) struct Postgres {
+    admin: String,
+    url: String,
+    name: String,
+}
+
+impl Postgres {
+    /// A fresh database, or `None` when no server is configured.
+    pub(super) fn new() -> Option<Self> {
+        let Ok(admin) = std::env::var("DOSSIER_TRANSFER_TEST_POSTGRES") else {
+            assert!(
+                std::env::var("DOSSIER_TRANSFER_REQUIRE_TOOLS").as_deref() != Ok("1"),
+                "DOSSIER_TRANSFER_TEST_POSTGRES names no PostgreSQL server"
+            );
+            eprintln!("skipped: DOSSIER_TRANSFER_TEST_POSTGRES is not set");
+            return None;
+        };
+        let mut random = [0u8; 6];
+        getrandom::fill(&mut random).expect("random numbers");
+        let name = format!("dt_test_{}", crate::digest::hex(&random));
+        let mut client = ::postgres::Client::connect(&admin, ::postgres::NoTls)
+            .expect("the test server accepts the admin URL");
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("a test database");
+        let url = with_database(&admin, &name);
+        Some(Postgres { admin, url, name })
+    }
+
+    fn address(&self) -> std::path::PathBuf {
+        self.url.clone().into()
+    }
+}
+
+/// The URL with its database replaced by `name` (the path part).
+pub(super) fn with_database(url: &str, name: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let path = rest.find('/').map_or(rest.len(), |i| i);
+    let query = rest[path..].find('?').map_or("", |q| &rest[path + q..]);
+    format!("{}{}/{name}{query}", &url[..start], &rest[..path])
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        if let Ok(mut client) = ::postgres::Client::connect(&self.admin, ::postgres::NoTls) {
+            let _ = client.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+impl Harness for Postgres {
+    fn open(&self) -> Box<dyn Store> {
+        open(&self.address(), true).expect("the store opens")
+    }
+
+    fn set_schema_version(&self, version: i64) {
+        let mut client =
+            ::postgres::Client::connect(&self.url, ::postgres::NoTls).expect("the database opens");
+        client
+            .execute("UPDATE dt_schema SET version = $1", &[&(version as i32)])
+            .expect("the version is set");
+    }
+
+    fn reopen(&self) -> Result<Box<dyn Store>> {
+        open(&self.address(), false)
+    }
 }

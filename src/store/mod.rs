@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod journal;
+mod postgres;
 mod rows;
 mod sqlite;
 
@@ -19,6 +20,7 @@ mod conformance;
 
 pub use audit::{AuditCheck, AuditEvent, AuditLine, Outcome};
 pub use journal::{Entry, Stage};
+pub use postgres::PgStore;
 pub use rows::{
     AccountRow, AccountSummary, DossierRow, GroupRow, GroupSummary, Holder, NewRecord, RecordRow,
     Removed,
@@ -34,10 +36,33 @@ use std::path::Path;
 /// Chunk size of stored file contents.
 pub const CHUNK_SIZE: usize = 256 * 1024;
 
-/// Opens the store at `path`, creating it when `create` is set; the schema
-/// is brought up to date, and a store newer than the tool is refused.
-pub fn open(path: &Path, create: bool) -> Result<Box<dyn Store>> {
-    Ok(Box::new(SqliteStore::open(path, create)?))
+/// Opens the store at `address`, creating it when `create` is set; the
+/// schema is brought up to date, and a store newer than the tool is
+/// refused. The address is a SQLite file's path or a `postgres://` /
+/// `postgresql://` URL.
+pub fn open(address: &Path, create: bool) -> Result<Box<dyn Store>> {
+    open_with_password(address, None, create)
+}
+
+/// [`open`], with a PostgreSQL password for a URL that carries none (the
+/// CLI passes `PGPASSWORD`, as libpq would read it).
+pub fn open_with_password(
+    address: &Path,
+    password: Option<&str>,
+    create: bool,
+) -> Result<Box<dyn Store>> {
+    match address.to_str() {
+        Some(url) if postgres::is_url(url) => Ok(Box::new(PgStore::open(url, password, create)?)),
+        _ => Ok(Box::new(SqliteStore::open(address, create)?)),
+    }
+}
+
+/// An address as it may be shown: a path, or a URL without its password.
+pub fn shown(address: &Path) -> String {
+    match address.to_str() {
+        Some(url) if postgres::is_url(url) => postgres::redact(url),
+        _ => address.display().to_string(),
+    }
 }
 
 /// A record's callback: called once per record, in the order the query

@@ -2,6 +2,7 @@
 
 use crate::model::{Account, Dossier, Group, Origin};
 use serde::Serialize;
+use std::io::Read;
 
 /// An account and the store's own marks on it.
 #[derive(Debug, Clone)]
@@ -83,4 +84,26 @@ pub struct Removed {
     pub groups: u64,
     pub teammates: u64,
     pub files: u64,
+}
+
+/// Fills `buf` as far as the reader allows (short reads joined up).
+pub(super) fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// The lowercase name serde gives a unit enum variant.
+pub(super) fn enum_text<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => format!("{other:?}"),
+    }
 }

@@ -2,7 +2,7 @@
 //! fixture in `source.db`, the target and test accounts in `target.db`,
 //! and plans written from a [`PlanSpec`].
 
-use super::{fixtures, run};
+use super::fixtures;
 use dossier_transfer::fixtures as facts;
 use std::path::{Path, PathBuf};
 
@@ -13,7 +13,14 @@ pub struct Handover {
     pub tmp: tempfile::TempDir,
     pub recipient: String,
     pub signer: String,
+    /// On PostgreSQL: the database behind each store name the tests use
+    /// (`source.db`, `target.db`, ...); empty on SQLite, where the names
+    /// are files in `tmp`.
+    pub databases: Vec<(&'static str, super::pg::TestDb)>,
 }
+
+/// The store names a handover test uses; on PostgreSQL each is a database.
+const STORES: [&str; 4] = ["source.db", "target.db", "big.db", "big-target.db"];
 
 /// Which dossiers a plan moves.
 #[derive(Clone)]
@@ -80,9 +87,24 @@ impl PlanSpec {
 impl Handover {
     /// Keys, and the fixtures loaded into `source.db` and `target.db`.
     pub fn new() -> Self {
+        Self::with_databases(Vec::new())
+    }
+
+    /// The same handover with every store in a PostgreSQL database of its
+    /// own; `None` (skipped) when no test server is configured.
+    pub fn postgres() -> Option<Self> {
+        let admin = super::pg::server()?;
+        let dbs = STORES
+            .iter()
+            .map(|name| (*name, super::pg::TestDb::new(&admin)))
+            .collect();
+        Some(Self::with_databases(dbs))
+    }
+
+    fn with_databases(databases: Vec<(&'static str, super::pg::TestDb)>) -> Self {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path();
-        let (code, _, err) = run(dir, &["keygen", "--out", "keys"]);
+        let (code, _, err) = super::run(dir, &["keygen", "--out", "keys"]);
         assert_eq!(code, 0, "keygen: {err}");
         let read = |f: &str| {
             std::fs::read_to_string(dir.join("keys").join(f))
@@ -96,6 +118,12 @@ impl Handover {
             .last()
             .expect("key line")
             .to_owned();
+        let h = Handover {
+            tmp,
+            recipient,
+            signer,
+            databases,
+        };
         let f = fixtures();
         for (name, db) in [
             (facts::SOURCE_TREE, "source.db"),
@@ -103,14 +131,36 @@ impl Handover {
             (facts::TEST_TREE, "target.db"),
         ] {
             let tree = f.join(name).display().to_string();
-            let (code, _, err) = run(dir, &["account", "load", &tree, "--store", db]);
+            let (code, _, err) = h.run(&["account", "load", &tree, "--store", db]);
             assert_eq!(code, 0, "load {name}: {err}");
         }
-        Handover {
-            tmp,
-            recipient,
-            signer,
-        }
+        h
+    }
+
+    /// The address of a store name: its database's URL on PostgreSQL,
+    /// else the name itself (a file in the handover's folder).
+    pub fn store(&self, name: &str) -> String {
+        self.databases
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or_else(|| name.to_owned(), |(_, db)| db.url.clone())
+    }
+
+    /// Opens a store by its name, through the library.
+    pub fn open(&self, name: &str) -> Box<dyn dossier_transfer::store::Store> {
+        self.try_open(name).expect("the store opens")
+    }
+
+    /// Opens a store by its name, or says why not.
+    pub fn try_open(
+        &self,
+        name: &str,
+    ) -> dossier_transfer::error::Result<Box<dyn dossier_transfer::store::Store>> {
+        let address = match self.databases.iter().find(|(n, _)| *n == name) {
+            Some((_, db)) => PathBuf::from(&db.url),
+            None => self.path(name),
+        };
+        dossier_transfer::store::open(&address, false)
     }
 
     pub fn dir(&self) -> &Path {
@@ -158,12 +208,14 @@ impl Handover {
         file.to_owned()
     }
 
-    /// Runs the binary with the operator set.
+    /// Runs the binary with the operator set; a store name among the
+    /// arguments stands for its address.
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let args: Vec<String> = args.iter().map(|a| self.store(a)).collect();
         let out = super::bin()
             .current_dir(self.dir())
             .env("DOSSIER_TRANSFER_OPERATOR", OPERATOR)
-            .args(args)
+            .args(&args)
             .output()
             .expect("binary runs");
         (

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod handover;
+pub mod pg;
 pub mod tamper;
 
 use assert_cmd::Command;
@@ -32,6 +33,7 @@ pub fn fixture_handover() -> handover::Handover {
         tmp,
         recipient: RECIPIENT.to_owned(),
         signer: SIGNER.to_owned(),
+        databases: Vec::new(),
     }
 }
 

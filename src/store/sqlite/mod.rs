@@ -69,7 +69,7 @@ impl SqliteStore {
         let version = usize::try_from(version).unwrap_or(usize::MAX);
         if version > schema::MIGRATIONS.len() {
             return Err(Error::StoreTooNew {
-                path: self.path.clone(),
+                store: self.path.display().to_string(),
                 version,
                 known: schema::MIGRATIONS.len(),
             });
@@ -97,10 +97,10 @@ impl SqliteStore {
 fn store_error(path: &Path, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::StoreBusy {
-            path: path.to_owned(),
+            store: path.display().to_string(),
         },
         _ => Error::Store {
-            path: path.to_owned(),
+            store: path.display().to_string(),
             source: Box::new(e),
         },
     }

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::model::syntax::fold;
 use crate::model::{Account, Config, Dossier, Group, Teammate};
 use crate::store::journal::read_only_refusal;
+use crate::store::rows::{enum_text, read_full};
 use crate::store::{AuditEvent, CHUNK_SIZE, Holder, NewRecord, Store, Tx, TxData, TxJournal};
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashSet;
@@ -311,27 +312,5 @@ impl TxData for SqliteTx<'_> {
             seq += 1;
         }
         Ok(Ok(()))
-    }
-}
-
-/// Fills `buf` as far as the reader allows (short reads joined up).
-fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match r.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
-/// The lowercase name serde gives a unit enum variant.
-pub(super) fn enum_text<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        other => format!("{other:?}"),
     }
 }
