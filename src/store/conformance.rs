@@ -2,6 +2,8 @@
 //! runs every test here: `engine_tests!` makes one module of tests per
 //! engine from a harness that opens a fresh store of that engine.
 
+#![cfg(test)]
+
 use super::*;
 use crate::model::{Contact, DossierStatus, Origin, Person, Role, Status};
 

@@ -51,6 +51,13 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// The database's name.
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {

@@ -145,6 +145,7 @@ impl TxJournal for PgTx<'_> {
     }
 
     fn remove_migration(&self, account: i64, migration: &str) -> Result<Removed> {
+        self.forget_known_ids();
         let p: [&(dyn postgres::types::ToSql + Sync); 2] = [&account, &migration];
         let records = self.exec(
             "DELETE FROM records WHERE account_id = $1 AND origin_migration = $2",

@@ -9,16 +9,52 @@ use crate::model::{Account, Config, Dossier, Group, Teammate};
 use crate::store::journal::read_only_refusal;
 use crate::store::rows::{enum_text, read_full};
 use crate::store::{AuditEvent, CHUNK_SIZE, Holder, NewRecord, Store, Tx, TxData, TxJournal};
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::Type;
 use postgres::{Row, Transaction};
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
+
+/// Records held back for one `COPY`: a round trip per record would make
+/// an import of a million records wait on the network a million times.
+const COPY_BATCH: usize = 2000;
 
 /// One write transaction on a PostgreSQL store.
 pub struct PgTx<'s> {
     tx: RefCell<Transaction<'s>>,
     statements: &'s Statements,
     shown: &'s str,
+    /// Records added but not yet sent; every query of the transaction
+    /// sends them first, so it sees them.
+    pending: RefCell<Vec<Pending>>,
+    /// Per (account, kind): every record's folded id with its origin, read
+    /// at the first [`TxData::holder`] question and kept up to date by
+    /// `add_record`, so that an import asks the server once per kind, not
+    /// once per record. Kinds over [`KNOWN_CAP`] records are asked per id.
+    known: RefCell<HashMap<(i64, String), HashMap<String, Origins>>>,
+}
+
+/// A record's origin columns (migration, source id).
+type Origins = (Option<String>, Option<String>);
+
+/// The most records of one kind in one account that `known` holds
+/// (about 20 MiB of ids).
+const KNOWN_CAP: i64 = 200_000;
+
+/// A record's columns, owned until its batch is copied.
+struct Pending {
+    account: i64,
+    dossier: i64,
+    kind: String,
+    rid: String,
+    rid_fold: String,
+    created_at: String,
+    created_ns: i64,
+    sha256: Option<String>,
+    body: String,
+    origin_migration: Option<String>,
+    origin_id: Option<String>,
 }
 
 impl Store for PgStore {
@@ -36,12 +72,15 @@ impl Store for PgStore {
             tx: RefCell::new(tx),
             statements,
             shown,
+            pending: RefCell::default(),
+            known: RefCell::default(),
         }))
     }
 }
 
 impl Sql for PgTx<'_> {
     fn rows(&self, sql: &'static str, params: Params) -> Result<Vec<Row>> {
+        self.flush()?;
         let mut tx = self.tx.borrow_mut();
         run(&mut *tx, self.statements, self.shown, sql, params)
     }
@@ -49,6 +88,7 @@ impl Sql for PgTx<'_> {
 
 impl PgTx<'_> {
     pub(super) fn exec(&self, sql: &'static str, params: Params) -> Result<u64> {
+        self.flush()?;
         let mut tx = self.tx.borrow_mut();
         let statement = {
             let cached = self.statements.borrow().get(sql).cloned();
@@ -67,10 +107,91 @@ impl PgTx<'_> {
     pub(super) fn err(&self, e: postgres::Error) -> Error {
         store_error(self.shown, e)
     }
+
+    /// Drops what `known` holds, after a write that removes records.
+    pub(super) fn forget_known_ids(&self) {
+        self.known.borrow_mut().clear();
+    }
+
+    /// The ids of one kind of an account with their origins, read once per
+    /// transaction; false when there are too many to keep.
+    fn known_ids(&self, account: i64, kind: &str) -> Result<bool> {
+        let key = (account, kind.to_owned());
+        if self.known.borrow().contains_key(&key) {
+            return Ok(true);
+        }
+        let n: i64 = self.value(
+            "SELECT count(*) FROM records WHERE account_id = $1 AND kind = $2",
+            &[&account, &kind],
+        )?;
+        if n > KNOWN_CAP {
+            return Ok(false);
+        }
+        let ids = self
+            .rows(
+                "SELECT rid_fold, origin_migration, origin_id FROM records WHERE account_id = $1 AND kind = $2",
+                &[&account, &kind],
+            )?
+            .iter()
+            .map(|r| Ok((col(r, 0)?, (col(r, 1)?, col(r, 2)?))))
+            .collect::<Result<HashMap<String, Origins>>>()?;
+        self.known.borrow_mut().insert(key, ids);
+        Ok(true)
+    }
+
+    /// Sends the held-back records in one binary `COPY`.
+    fn flush(&self) -> Result<()> {
+        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.tx.borrow_mut();
+        let sink = tx
+            .copy_in(
+                "COPY records (account_id, dossier_id, kind, rid, rid_fold, created_at, created_ns, sha256,
+                               body, origin_migration, origin_id) FROM STDIN (FORMAT binary)",
+            )
+            .map_err(|e| self.err(e))?;
+        let (int, text) = (Type::INT8, Type::TEXT);
+        let types = [
+            int.clone(),
+            int.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            int,
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text,
+        ];
+        let mut writer = BinaryCopyInWriter::new(sink, &types);
+        for r in &pending {
+            writer
+                .write(&[
+                    &r.account,
+                    &r.dossier,
+                    &r.kind,
+                    &r.rid,
+                    &r.rid_fold,
+                    &r.created_at,
+                    &r.created_ns,
+                    &r.sha256,
+                    &r.body,
+                    &r.origin_migration,
+                    &r.origin_id,
+                ])
+                .map_err(|e| self.err(e))?;
+        }
+        writer.finish().map_err(|e| self.err(e))?;
+        Ok(())
+    }
 }
 
 impl Tx for PgTx<'_> {
     fn commit(self: Box<Self>) -> Result<()> {
+        self.flush()?;
         let shown = self.shown;
         self.tx
             .into_inner()
@@ -108,6 +229,7 @@ impl TxData for PgTx<'_> {
         {
             return Err(read_only_refusal(slug, &holder));
         }
+        self.forget_known_ids();
         self.exec("DELETE FROM accounts WHERE slug = $1", &[&slug])?;
         self.exec(
             "DELETE FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.sha256 = b.sha256)",
@@ -216,25 +338,35 @@ impl TxData for PgTx<'_> {
     }
 
     fn add_record(&self, account: i64, dossier: i64, r: &NewRecord) -> Result<()> {
-        self.exec(
-            "INSERT INTO records (account_id, dossier_id, kind, rid, rid_fold, created_at, created_ns, sha256,
-                                  body, origin_migration, origin_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            &[
-                &account,
-                &dossier,
-                &r.kind,
-                &r.id,
-                &fold(r.id),
-                &r.created_at,
-                &r.created_ns,
-                &r.sha256,
-                &r.body,
-                &r.origin.map(|o| &o.migration),
-                &r.origin.map(|o| &o.id),
-            ],
-        )?;
-        Ok(())
+        let full = {
+            let mut pending = self.pending.borrow_mut();
+            if let Some(ids) = self
+                .known
+                .borrow_mut()
+                .get_mut(&(account, r.kind.to_owned()))
+            {
+                let origins = (
+                    r.origin.map(|o| o.migration.clone()),
+                    r.origin.map(|o| o.id.clone()),
+                );
+                ids.insert(fold(r.id), origins);
+            }
+            pending.push(Pending {
+                account,
+                dossier,
+                kind: r.kind.to_owned(),
+                rid: r.id.to_owned(),
+                rid_fold: fold(r.id),
+                created_at: r.created_at.to_owned(),
+                created_ns: r.created_ns,
+                sha256: r.sha256.map(str::to_owned),
+                body: r.body.to_owned(),
+                origin_migration: r.origin.map(|o| o.migration.clone()),
+                origin_id: r.origin.map(|o| o.id.clone()),
+            });
+            pending.len() >= COPY_BATCH
+        };
+        if full { self.flush() } else { Ok(()) }
     }
 
     fn holder(&self, account: i64, kind: &str, id: &str) -> Result<Holder> {
@@ -244,6 +376,10 @@ impl TxData for PgTx<'_> {
                 "SELECT origin_migration, origin_id FROM dossiers WHERE account_id = $1 AND did_fold = $2",
                 &[&account, &folded],
             )?
+        } else if self.known_ids(account, kind)? {
+            let known = self.known.borrow();
+            let ids = known.get(&(account, kind.to_owned()));
+            return Ok(ids.and_then(|ids| ids.get(&folded)).cloned());
         } else {
             self.opt(
                 "SELECT origin_migration, origin_id FROM records WHERE account_id = $1 AND kind = $2 AND rid_fold = $3",
