@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod kinds;
+pub mod refs;
 pub mod syntax;
 pub mod validate;
 
