@@ -286,8 +286,9 @@ impl<'o> Gen<'o> {
             let value = self.value(kind, field.name, field.ty, config, ctx, &mut record, i);
             record.insert(field.name.into(), value);
         }
-        let sha = record
-            .get("sha256")
+        let sha = kind
+            .content
+            .and_then(|c| record.get(c.sha256))
             .and_then(Value::as_str)
             .map(str::to_owned);
         if let Some(sha) = &sha {

@@ -414,7 +414,10 @@ impl Reader<'_> {
         // Referenced kinds first, so that a report's `file_ids` can be
         // checked against the dossier's files.
         let mut local = Local::new();
-        for kind in dossier_order().into_iter().filter(|k| kinds.contains(k)) {
+        for kind in dossier_order()
+            .into_iter()
+            .filter(|k| kinds.iter().any(|x| x.id == k.id))
+        {
             self.read_records(source, group, id, kind, group_def, &mut local)?;
         }
         Ok(())
