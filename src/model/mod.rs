@@ -1,6 +1,7 @@
 //! The account model (domain.md): accounts, teammates, groups with their
 //! configuration, dossiers, and the table of record kinds.
 
+pub mod columns;
 pub mod config;
 pub mod kinds;
 pub mod refs;
