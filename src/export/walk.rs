@@ -210,9 +210,8 @@ struct Shared {
     owners: HashMap<i64, String>,
 }
 
-/// The records of the dossier being walked that moved, of the kinds a
-/// reference of the same dossier may name: (kind, folded id).
-type Moved = HashSet<(KindId, String)>;
+/// The records of the dossier being walked that moved.
+type Moved = refs::Local;
 
 struct Walker<'a> {
     plan: &'a Plan,
@@ -331,7 +330,7 @@ impl Walker<'_> {
             edited_after_cut_off: 0,
         };
         visitor.begin_dossier(selected)?;
-        let mut moved = Moved::new();
+        let mut moved = Moved::default();
         // Referenced kinds first: a report keeps only attachments that move
         // with it.
         for kind in dossier_order() {
@@ -424,9 +423,7 @@ impl Walker<'_> {
             );
         }
         tally.edited_after_cut_off += self.edits_after_cut_off(kind, &fields);
-        if kind.is_dossier_target() {
-            moved.insert((kind.id, fold(&row.rid)));
-        }
+        moved.note(kind.id, &row.rid);
         self.note_content(kind, &fields);
         Ok(Some(crate::canonical::to_string(&Value::Object(fields))))
     }
@@ -454,9 +451,7 @@ impl Walker<'_> {
     /// by [`relink_dossiers`].
     fn fate(&self, site: &Site, selected: &Selected, moved: &Moved) -> Result<Fate> {
         let keep = match (site.r.to, site.to) {
-            (Target::Kind(_, Scope::Dossier), Points::Record(k)) => {
-                moved.contains(&(k.id, fold(site.id)))
-            }
+            (Target::Kind(_, Scope::Dossier), Points::Record(k)) => moved.contains(k.id, site.id),
             (Target::Kind(_, Scope::Account), Points::Record(k)) => {
                 self.record_moves(k, site.id)?
             }

@@ -171,7 +171,7 @@ pub(super) const fn scaled(base: u32, per: u32) -> Volume {
 }
 
 /// Kinds that references of `scope` point at, in table order.
-fn referenced(scope: Option<Scope>) -> impl Iterator<Item = KindId> {
+pub(super) fn referenced(scope: Option<Scope>) -> impl Iterator<Item = KindId> {
     KINDS
         .iter()
         .flat_map(|k| k.refs())
@@ -242,10 +242,5 @@ impl Kind {
             .and_then(Value::as_str)
             .and_then(syntax::date)?;
         (date < since).then_some(date)
-    }
-
-    /// Whether a reference of the same dossier points at this kind.
-    pub fn is_dossier_target(&self) -> bool {
-        referenced(Some(Scope::Dossier)).any(|k| k == self.id)
     }
 }

@@ -4,8 +4,11 @@
 //! references through the kinds table and applies the answer, so no step
 //! knows which field of which kind points where.
 
-use super::kinds::{Field, Kind, Ref, Target, kind};
+use super::columns::referenced;
+use super::kinds::{Field, Kind, KindId, Ref, Scope, Target, kind};
+use super::syntax::fold;
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 /// What a reference points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +45,38 @@ pub enum Outcome {
     /// A required single reference was cut: the record cannot stand
     /// without it and stays behind.
     Dropped,
+}
+
+/// The records of one dossier that a reference of the same dossier may
+/// name. Only the kinds such references point at (the files) are kept, so
+/// memory follows those, not the whole dossier.
+#[derive(Debug)]
+pub struct Local {
+    kinds: Vec<KindId>,
+    ids: HashSet<(KindId, String)>,
+}
+
+impl Default for Local {
+    fn default() -> Self {
+        Local {
+            kinds: referenced(Some(Scope::Dossier)).collect(),
+            ids: HashSet::new(),
+        }
+    }
+}
+
+impl Local {
+    /// Notes a record of the dossier (ignored unless a reference may name
+    /// its kind).
+    pub fn note(&mut self, kind: KindId, id: &str) {
+        if self.kinds.contains(&kind) {
+            self.ids.insert((kind, fold(id)));
+        }
+    }
+
+    pub fn contains(&self, kind: KindId, id: &str) -> bool {
+        self.ids.contains(&(kind, fold(id)))
+    }
 }
 
 /// Rewrites every reference of a `kind` record through `fate`, field by

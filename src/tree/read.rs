@@ -11,6 +11,7 @@ use super::source::TreeSource;
 use crate::digest::HashingReader;
 use crate::error::{Error, Result};
 use crate::model::kinds::{Kind, KindId, Scope, Target, dossier_order};
+use crate::model::refs::Local;
 use crate::model::syntax::{self, fold};
 use crate::model::validate::{Checked, Reference, check_record};
 use crate::model::{Account, Dossier, Group, Teammate};
@@ -413,7 +414,7 @@ impl Reader<'_> {
         };
         // Referenced kinds first, so that a report's `file_ids` can be
         // checked against the dossier's files.
-        let mut local = Local::new();
+        let mut local = Local::default();
         for kind in dossier_order()
             .into_iter()
             .filter(|k| kinds.iter().any(|x| x.id == k.id))
@@ -562,16 +563,14 @@ impl Reader<'_> {
             );
             return Ok(());
         }
-        if kind.is_dossier_target() {
-            local.insert((kind.id, folded));
-        }
+        local.note(kind.id, &checked.id);
         if kind.content.is_some() {
             self.note_file(kind, &fields, path, line);
         }
         for reference in &checked.refs {
             if let Target::Kind(to, Scope::Dossier) = reference.to {
                 let Reference { field, id, .. } = reference;
-                if !local.contains(&(to, fold(id))) {
+                if !local.contains(to, id) {
                     let noun = to.kind().noun;
                     self.at_line(
                         path,
@@ -698,10 +697,6 @@ impl Reader<'_> {
         Ok(())
     }
 }
-
-/// The records of the dossier being read that a reference of the same
-/// dossier may name: (kind, folded id).
-type Local = HashSet<(KindId, String)>;
 
 /// A 64-bit hash of a folded id. Two different ids sharing one (a chance
 /// of about 2^-64 per pair) would be reported as a duplicate, never missed.
