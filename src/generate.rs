@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::config::{ConfigField, FieldKind, Label, Page, Product, Tab};
-use crate::model::kinds::{FieldType, KINDS, Kind};
+use crate::model::kinds::{FieldType, Kind, KindId, Sample, Target, Volume, generate_order};
 use crate::model::syntax::fold;
 use crate::model::{
     Account, Config, Contact, Dossier, DossierStatus, Group, Person, Role, Status, Teammate,
@@ -60,14 +60,10 @@ pub struct Summary {
 
 /// How many records of `kind` a dossier gets for `reports` daily reports.
 fn per_dossier(kind: &Kind, reports: u32, files: u32) -> u32 {
-    match kind.name {
-        "daily_reports" => reports,
-        "files" => files,
-        "field_values" => 4 + reports / 10,
-        "agenda_items" | "time_entries" => 1 + reports / 5,
-        "history" => 1 + reports / 4,
-        "member_access" | "assignments" => 1 + reports / 100,
-        _ => 1 + reports / 25,
+    match kind.generate.volume {
+        Volume::Reports => reports,
+        Volume::Files => files,
+        Volume::Scaled { base, per } => base + reports / per.max(1),
     }
 }
 
@@ -258,10 +254,8 @@ impl<'o> Gen<'o> {
             dossier: n + 1,
             ..DossierCtx::default()
         };
-        // Files and agenda items first: reports and time entries point at them.
-        let mut order: Vec<&'static Kind> = KINDS.iter().collect();
-        order.sort_by_key(|k| !matches!(k.name, "files" | "agenda_items"));
-        for kind in order {
+        // Referenced kinds first, so that references have something to name.
+        for kind in generate_order() {
             for i in 0..per_dossier(kind, self.opts.reports, self.opts.files) {
                 self.add_record(tx, account, dossier_id, kind, config, &mut ctx, i)?;
             }
@@ -292,8 +286,9 @@ impl<'o> Gen<'o> {
             let value = self.value(kind, field.name, field.ty, config, ctx, &mut record, i);
             record.insert(field.name.into(), value);
         }
-        let sha = record
-            .get("sha256")
+        let sha = kind
+            .content
+            .and_then(|c| record.get(c.sha256))
             .and_then(Value::as_str)
             .map(str::to_owned);
         if let Some(sha) = &sha {
@@ -304,11 +299,7 @@ impl<'o> Gen<'o> {
             // Every generated content is distinct (its own seed).
             self.summary.file_bytes += size;
         }
-        match kind.name {
-            "files" => ctx.files.push(id.clone()),
-            "agenda_items" => ctx.agenda.push(id.clone()),
-            _ => {}
-        }
+        ctx.made.entry(kind.id).or_default().push(id.clone());
         ctx.last_ids.push(format!("{}:{id}", kind.name));
         let created_ns = jiff_ns(&created_at)?;
         let body = crate::canonical::to_string(&Value::Object(record));
@@ -342,7 +333,7 @@ impl<'o> Gen<'o> {
     ) -> Value {
         use crate::model::kinds::ConfigRef as C;
         match ty {
-            FieldType::Text => Value::String(self.text(kind.name, name, i)),
+            FieldType::Text => Value::String(self.text(kind, name, i)),
             FieldType::OneOf(options) => Value::String(self.pick(options).into()),
             FieldType::Timestamp => Value::String(self.clock_tick()),
             FieldType::Date => Value::String(epoch_day(self.day).to_string()),
@@ -351,7 +342,9 @@ impl<'o> Gen<'o> {
                 2023 + self.rng.below(4),
                 1 + self.rng.below(12)
             )),
-            FieldType::Count if name == "size" => json!(self.opts.file_size),
+            FieldType::Count if kind.content.is_some_and(|c| c.size == name) => {
+                json!(self.opts.file_size)
+            }
             FieldType::Count => json!(15 + 15 * self.rng.below(8)),
             FieldType::Number => json!(1 + self.rng.below(40)),
             // Members of one client's family: never over the member limit.
@@ -396,25 +389,7 @@ impl<'o> Gen<'o> {
                 let p = &config.products[self.rng.below(config.products.len() as u64) as usize];
                 Value::String(p.code.clone())
             }
-            FieldType::FileIds => match ctx.files.last() {
-                Some(f) if i.is_multiple_of(4) => json!([f]),
-                _ => json!([]),
-            },
-            // Some agenda items are shared with the next client.
-            FieldType::OtherDossiers => match ctx.next_dossier.as_ref() {
-                Some(next) if i % 5 == 1 => json!([next]),
-                _ => json!([]),
-            },
-            FieldType::AgendaItem => match ctx.agenda.get(i as usize % ctx.agenda.len().max(1)) {
-                Some(a) => Value::String(a.clone()),
-                None => Value::String(ctx.agenda.first().cloned().unwrap_or_default()),
-            },
-            FieldType::Subject => Value::String(
-                ctx.last_ids
-                    .get(i as usize % ctx.last_ids.len().max(1))
-                    .cloned()
-                    .unwrap_or_else(|| "daily_reports:verwijderd-1".into()),
-            ),
+            FieldType::Ref(r) => reference(r.to, r.many, ctx, i),
             FieldType::DeclarationLines => {
                 let p = &config.products[0];
                 let volume = 60 + 30 * self.rng.below(10);
@@ -476,47 +451,23 @@ impl<'o> Gen<'o> {
         )
     }
 
-    fn text(&mut self, kind: &str, field: &str, i: u32) -> String {
-        match (kind, field) {
-            ("daily_reports", "text") => format!("{} {}", self.sentence(), self.sentence()),
-            ("files", "name") => format!(
-                "{}-{}.pdf",
-                self.pick(&["zorgplan", "indicatie", "verslag", "toestemming"]),
-                i + 1
-            ),
-            ("files", "media_type") => "application/octet-stream".into(),
-            ("files", "folder") => self
-                .pick(&["Zorgplan", "Indicaties", "Correspondentie"])
-                .into(),
-            ("agenda_items", "title") => self
-                .pick(&[
-                    "Evaluatiegesprek",
-                    "Huisartsbezoek",
-                    "Familieoverleg",
-                    "Fysiotherapie",
-                ])
-                .into(),
-            ("vecozo_messages", "code") => self
-                .pick(&["JW301", "JW315", "JW317", "JW323", "WMO301"])
-                .into(),
-            ("vecozo_messages", "payload") => format!(
-                "<Bericht><Header><BerichtCode>{}</BerichtCode></Header></Bericht>",
-                400 + i
-            ),
-            ("history", "action") => self
-                .pick(&["aangemaakt", "gewijzigd", "bekeken", "verwijderd"])
-                .into(),
-            ("other", "type") => self
-                .pick(&["medicatieoverzicht", "wilsverklaring", "allergie"])
-                .into(),
-            ("vecozo_messages" | "declarations", "status") => {
-                self.pick(&["verzonden", "goedgekeurd", "afgekeurd"]).into()
+    /// The kind's sample text for `field`, or a sentence.
+    fn text(&mut self, kind: &Kind, field: &str, i: u32) -> String {
+        let sample = kind.generate.texts.iter().find(|(f, _)| *f == field);
+        match sample.map(|(_, s)| *s) {
+            Some(Sample::TwoSentences) => format!("{} {}", self.sentence(), self.sentence()),
+            Some(Sample::Pick(options)) => self.pick(options).into(),
+            Some(Sample::Fixed(text)) => text.into(),
+            Some(Sample::Numbered(options, suffix)) => {
+                format!("{}-{}{suffix}", self.pick(options), i + 1)
             }
-            (_, "number" | "message_id") => format!("{:010}", self.rng.below(10_000_000_000)),
-            (_, "unit") => "minuut".into(),
-            (_, "category") => "Begeleiding".into(),
-            (_, "frequency") => "per week".into(),
-            _ => self.sentence(),
+            Some(Sample::Counter {
+                before,
+                first,
+                after,
+            }) => format!("{before}{}{after}", first + i),
+            Some(Sample::Digits) => format!("{:010}", self.rng.below(10_000_000_000)),
+            None => self.sentence(),
         }
     }
 
@@ -545,12 +496,43 @@ impl<'o> Gen<'o> {
 
 #[derive(Default)]
 struct DossierCtx {
-    files: Vec<String>,
-    agenda: Vec<String>,
+    /// The ids made so far in this dossier, by kind.
+    made: BTreeMap<KindId, Vec<String>>,
     last_ids: Vec<String>,
     file_seed: u64,
     next_dossier: Option<String>,
     dossier: u32,
+}
+
+/// A reference's value: the dossier's latest record of the kind in one
+/// report of four (a list), its records in turn (one), the next client
+/// in one item of five (dossiers), or an earlier record (a subject).
+fn reference(to: Target, many: bool, ctx: &DossierCtx, i: u32) -> Value {
+    match to {
+        Target::Kind(k, _) => {
+            let made = ctx.made.get(&k).map(Vec::as_slice).unwrap_or_default();
+            if many {
+                match made.last() {
+                    Some(id) if i.is_multiple_of(4) => json!([id]),
+                    _ => json!([]),
+                }
+            } else {
+                let id = made.get(i as usize % made.len().max(1));
+                Value::String(id.or(made.first()).cloned().unwrap_or_default())
+            }
+        }
+        // Some agenda items are shared with the next client.
+        Target::Dossier => match ctx.next_dossier.as_ref() {
+            Some(next) if i % 5 == 1 => json!([next]),
+            _ => json!([]),
+        },
+        Target::Subject => Value::String(
+            ctx.last_ids
+                .get(i as usize % ctx.last_ids.len().max(1))
+                .cloned()
+                .unwrap_or_else(|| format!("{}:verwijderd-1", KindId::DailyReports.name())),
+        ),
+    }
 }
 
 fn epoch_day(day: u64) -> Date {

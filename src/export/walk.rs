@@ -5,7 +5,8 @@
 
 use crate::digest::LineDigest;
 use crate::error::{Error, Result};
-use crate::model::kinds::{DataType, FieldType, KINDS, Kind};
+use crate::model::kinds::{KINDS, Kind, KindId, Scope, Target, dossier_order};
+use crate::model::refs::{self, Fate, Outcome, Points, Site};
 use crate::model::syntax::{self, fold};
 use crate::plan::Plan;
 use crate::select::{Resolved, Selected};
@@ -29,10 +30,9 @@ pub struct LeftBehind {
 }
 
 /// The reasons a reference is removed (manifest `references_removed`).
-pub const OTHER_CLIENTS: &str = "other_clients";
-pub const HISTORY_OTHER_DOSSIERS: &str = "history_other_dossiers";
-pub const REPORT_ATTACHMENTS: &str = "report_attachments";
-pub const TIME_ENTRY_AGENDA_ITEMS: &str = "time_entry_agenda_items";
+pub use crate::model::kinds::{
+    HISTORY_OTHER_DOSSIERS, OTHER_CLIENTS, REPORT_ATTACHMENTS, TIME_ENTRY_AGENDA_ITEMS,
+};
 
 impl LeftBehind {
     fn add(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
@@ -165,11 +165,13 @@ pub fn walk(
         cut_off_ns,
         moving,
         moving_rows: resolved.dossiers.iter().map(|s| s.row.id).collect(),
-        agenda: Agenda::default(),
+        shared: Shared::default(),
         survey: Survey::default(),
     };
-    if plan.data.chosen(DataType::Agenda) {
-        w.place_agenda_items()?;
+    for kind in KINDS.iter().filter(|k| k.shared_across_dossiers) {
+        if plan.data.chosen(kind.data_type) {
+            w.place_shared(kind)?;
+        }
     }
     for selected in &resolved.dossiers {
         let tally = w.dossier(selected, visitor)?;
@@ -188,32 +190,28 @@ pub fn walk(
     Ok(w.survey)
 }
 
-/// Where each moving agenda item goes: under the first moving dossier it
-/// concerns (by id), whichever dossier it is stored under. Only items
-/// shared between clients need remembering; an unshared item stays with the
-/// dossier it is stored under. So memory grows with the shared items, not
-/// with the account.
+/// Where each moving record of a kind shared across dossiers (an agenda
+/// item) goes: under the first moving dossier it concerns (by id),
+/// whichever dossier it is stored under. Only records shared between
+/// clients need remembering; an unshared one stays with the dossier it is
+/// stored under. So memory grows with the shared records, not with the
+/// account.
 #[derive(Default)]
-struct Agenda {
-    /// folded id of a shared item -> the dossier id it is placed under
-    placed: HashMap<String, String>,
-    /// folded id of a shared item -> folded ids of the moving dossiers it concerns
-    concerns: HashMap<String, HashSet<String>>,
-    /// dossier id -> row ids of shared items placed under it but stored
-    /// under another dossier
-    foreign: HashMap<String, Vec<i64>>,
-    /// row id of a shared item -> the dossier it is stored under
+struct Shared {
+    /// (kind, folded id) of a shared record -> the dossier id it is placed under
+    placed: HashMap<(KindId, String), String>,
+    /// (kind, folded id) of a shared record -> folded ids of the moving
+    /// dossiers it concerns
+    concerns: HashMap<(KindId, String), HashSet<String>>,
+    /// (kind, dossier id) -> row ids of shared records placed under it but
+    /// stored under another dossier
+    foreign: HashMap<(KindId, String), Vec<i64>>,
+    /// row id of a shared record -> the dossier it is stored under
     owners: HashMap<i64, String>,
 }
 
-/// What a reference rule does with a field.
-enum Follow {
-    Keep,
-    /// The reference leaves; the field (optional) goes with it.
-    RemoveField,
-    /// The record stays behind (a history line about another dossier).
-    DropRecord,
-}
+/// The records of the dossier being walked that moved.
+type Moved = refs::Local;
 
 struct Walker<'a> {
     plan: &'a Plan,
@@ -224,12 +222,12 @@ struct Walker<'a> {
     moving: HashMap<String, String>,
     /// row ids of the moving dossiers
     moving_rows: HashSet<i64>,
-    agenda: Agenda,
+    shared: Shared,
     survey: Survey,
 }
 
 impl Walker<'_> {
-    fn place_agenda_items(&mut self) -> Result<()> {
+    fn place_shared(&mut self, kind: &'static Kind) -> Result<()> {
         let dossier_ids: HashMap<i64, String> = self
             .store
             .account_dossiers(self.account)?
@@ -237,14 +235,15 @@ impl Walker<'_> {
             .map(|d| (d.id, d.dossier.id))
             .collect();
         let (moving, cut_off_ns) = (&self.moving, self.cut_off_ns);
-        let agenda = &mut self.agenda;
+        let shared = &mut self.shared;
         self.store
-            .for_each_account_record(self.account, "agenda_items", &mut |row| {
+            .for_each_account_record(self.account, kind.name, &mut |row| {
                 let fields = parse(&row)?;
                 let owner = dossier_ids.get(&row.dossier).cloned().unwrap_or_default();
-                let concerns = concerned(&owner, &fields);
-                // Unshared items, and items entered after the cut-off (which
-                // stay with the dossier they are stored under), are not placed.
+                let concerns = concerned(kind, &owner, &fields);
+                // Unshared records, and records entered after the cut-off
+                // (which stay with the dossier they are stored under), are
+                // not placed.
                 if concerns.len() < 2 || row.created_ns > cut_off_ns {
                     return Ok(());
                 }
@@ -255,55 +254,62 @@ impl Walker<'_> {
                 let Some(place) = moving_ones.iter().min().cloned() else {
                     return Ok(());
                 };
-                agenda.placed.insert(fold(&row.rid), place.clone());
-                agenda.concerns.insert(
-                    fold(&row.rid),
-                    moving_ones.iter().map(|d| fold(d)).collect(),
-                );
-                agenda.owners.insert(row.rowid, owner.clone());
+                let key = (kind.id, fold(&row.rid));
+                shared.placed.insert(key.clone(), place.clone());
+                shared
+                    .concerns
+                    .insert(key, moving_ones.iter().map(|d| fold(d)).collect());
+                shared.owners.insert(row.rowid, owner.clone());
                 if fold(&place) != fold(&owner) {
-                    agenda.foreign.entry(place).or_default().push(row.rowid);
+                    shared
+                        .foreign
+                        .entry((kind.id, place))
+                        .or_default()
+                        .push(row.rowid);
                 }
                 Ok(())
             })?;
         Ok(())
     }
 
-    /// The agenda items a dossier carries in the archive, in id order: its
-    /// own (less shared ones placed elsewhere) and shared ones placed here.
-    fn agenda_rows(&self, selected: &Selected) -> Result<Vec<RecordRow>> {
+    /// The records of a shared kind a dossier carries in the archive, in id
+    /// order: its own (less shared ones placed elsewhere) and shared ones
+    /// placed here.
+    fn shared_rows(&self, selected: &Selected, kind: &'static Kind) -> Result<Vec<RecordRow>> {
         let id = &selected.row.dossier.id;
         let mut rows = Vec::new();
         self.store
-            .for_each_record(selected.row.id, "agenda_items", &mut |row| {
+            .for_each_record(selected.row.id, kind.name, &mut |row| {
                 let elsewhere = self
-                    .agenda
+                    .shared
                     .placed
-                    .get(&fold(&row.rid))
+                    .get(&(kind.id, fold(&row.rid)))
                     .is_some_and(|p| p != id);
                 if !elsewhere {
                     rows.push(row);
                 }
                 Ok(())
             })?;
-        for rowid in self.agenda.foreign.get(id).into_iter().flatten() {
+        let foreign = self.shared.foreign.get(&(kind.id, id.clone()));
+        for rowid in foreign.into_iter().flatten() {
             rows.push(self.store.record(*rowid)?);
         }
         rows.sort_by(|a, b| a.rid.cmp(&b.rid));
         Ok(rows)
     }
 
-    /// Whether an agenda item is in the archive: a shared one when placed,
-    /// an unshared one when its dossier moves and it is within the cut-off.
-    fn agenda_item_moves(&self, id: &str) -> Result<bool> {
-        if !self.plan.data.chosen(DataType::Agenda) {
+    /// Whether a record named from another dossier is in the archive: a
+    /// shared one when placed, another when its dossier moves and it is
+    /// within the cut-off.
+    fn record_moves(&self, kind: &Kind, id: &str) -> Result<bool> {
+        if !self.plan.data.chosen(kind.data_type) {
             return Ok(false);
         }
-        if self.agenda.placed.contains_key(&fold(id)) {
+        if self.shared.placed.contains_key(&(kind.id, fold(id))) {
             return Ok(true);
         }
         Ok(
-            match self.store.record_place(self.account, "agenda_items", id)? {
+            match self.store.record_place(self.account, kind.name, id)? {
                 Some((dossier, created_ns)) => {
                     self.moving_rows.contains(&dossier) && created_ns <= self.cut_off_ns
                 }
@@ -324,13 +330,12 @@ impl Walker<'_> {
             edited_after_cut_off: 0,
         };
         visitor.begin_dossier(selected)?;
-        let mut files = HashSet::new();
-        // Files first: a report keeps only attachments that move with it.
-        let mut kinds: Vec<&'static Kind> = KINDS.iter().collect();
-        kinds.sort_by_key(|k| k.name != "files");
-        for kind in kinds {
+        let mut moved = Moved::default();
+        // Referenced kinds first: a report keeps only attachments that move
+        // with it.
+        for kind in dossier_order() {
             if self.plan.data.chosen(kind.data_type) {
-                self.kind(selected, kind, &mut files, &mut tally, visitor)?;
+                self.kind(selected, kind, &mut moved, &mut tally, visitor)?;
             } else {
                 let n = self.store.count_records(selected.row.id, kind.name)?;
                 LeftBehind::add(&mut tally.left_behind.kinds_not_chosen, kind.name, n);
@@ -344,22 +349,22 @@ impl Walker<'_> {
         &mut self,
         selected: &Selected,
         kind: &'static Kind,
-        files: &mut HashSet<String>,
+        moved: &mut Moved,
         tally: &mut DossierTally,
         visitor: &mut dyn Visitor,
     ) -> Result<()> {
         let mut digest = LineDigest::default();
         let mut each = |w: &mut Self, row: RecordRow| -> Result<()> {
-            let Some(line) = w.record(selected, kind, &row, files, tally)? else {
+            let Some(line) = w.record(selected, kind, &row, moved, tally)? else {
                 return Ok(());
             };
             digest.push(&line);
             visitor.line(selected, kind, &line)
         };
         let store = self.store;
-        if kind.name == "agenda_items" {
-            // One dossier's agenda at a time: bounded by the dossier.
-            for row in self.agenda_rows(selected)? {
+        if kind.shared_across_dossiers {
+            // One dossier's share at a time: bounded by the dossier.
+            for row in self.shared_rows(selected, kind)? {
                 each(self, row)?;
             }
         } else {
@@ -376,7 +381,7 @@ impl Walker<'_> {
         selected: &Selected,
         kind: &'static Kind,
         row: &RecordRow,
-        files: &mut HashSet<String>,
+        moved: &mut Moved,
         tally: &mut DossierTally,
     ) -> Result<Option<String>> {
         if row.created_ns > self.cut_off_ns {
@@ -384,45 +389,32 @@ impl Walker<'_> {
             return Ok(None);
         }
         let mut fields = parse(row)?;
-        if kind.data_type == DataType::DailyReports
-            && let (Some(since), Some(date)) = (
-                self.plan.data.daily_reports_since(),
-                fields
-                    .get("date")
-                    .and_then(Value::as_str)
-                    .and_then(syntax::date),
-            )
-            && date < since
+        if let Some(since) = self.plan.data.since(kind.data_type)
+            && kind.dated_before(&fields, since).is_some()
         {
             LeftBehind::add(&mut tally.left_behind.before_since, kind.name, 1);
             return Ok(None);
         }
         fields.remove("origin");
-        for field in kind.fields {
-            let Some(value) = fields.get_mut(field.name) else {
-                continue;
-            };
-            match self.follow(field.ty, value, selected, files, &mut tally.left_behind)? {
-                Follow::Keep => {}
-                Follow::RemoveField => {
-                    fields.remove(field.name);
-                }
-                Follow::DropRecord => {
-                    LeftBehind::add(
-                        &mut tally.left_behind.references_removed,
-                        HISTORY_OTHER_DOSSIERS,
-                        1,
-                    );
-                    return Ok(None);
-                }
+        self.note_teammates(kind, &fields);
+        let left = &mut tally.left_behind;
+        let outcome = refs::rewrite(kind, &mut fields, |site| {
+            let fate = self.fate(site, selected, moved)?;
+            if fate == Fate::Cut {
+                LeftBehind::add(&mut left.references_removed, site.r.cut_as, 1);
             }
+            Ok::<_, Error>(fate)
+        })?;
+        if outcome == Outcome::Dropped {
+            return Ok(None);
         }
-        if kind.name == "agenda_items" {
-            let owner = match self.agenda.owners.get(&row.rowid) {
+        if kind.shared_across_dossiers {
+            let owner = match self.shared.owners.get(&row.rowid) {
                 Some(o) => o.clone(),
                 None => selected.row.dossier.id.clone(),
             };
-            relink_other_clients(
+            relink_dossiers(
+                kind,
                 &mut fields,
                 &owner,
                 &selected.row.dossier.id,
@@ -430,7 +422,50 @@ impl Walker<'_> {
                 &mut tally.left_behind,
             );
         }
-        tally.edited_after_cut_off += ["edited_at", "updated_at"]
+        tally.edited_after_cut_off += self.edits_after_cut_off(kind, &fields);
+        moved.note(kind.id, &row.rid);
+        self.note_content(kind, &fields);
+        Ok(Some(crate::canonical::to_string(&Value::Object(fields))))
+    }
+
+    /// The teammate e-mails a moving record refers to, as written.
+    fn note_teammates(&mut self, kind: &Kind, fields: &Map<String, Value>) {
+        for field in kind.teammate_fields() {
+            match fields.get(field.name) {
+                Some(Value::String(e)) => {
+                    self.survey.teammates.insert(e.clone());
+                }
+                Some(Value::Array(items)) => {
+                    let emails = items.iter().filter_map(Value::as_str);
+                    self.survey.teammates.extend(emails.map(str::to_owned));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// What export does with one reference (domain.md, "References"): a
+    /// record of this dossier stays when it moved along; a record named
+    /// across dossiers when it is in the archive at all; a history subject
+    /// when it is this dossier's own. Dossier lists are rebuilt afterwards
+    /// by [`relink_dossiers`].
+    fn fate(&self, site: &Site, selected: &Selected, moved: &Moved) -> Result<Fate> {
+        let keep = match (site.r.to, site.to) {
+            (Target::Kind(_, Scope::Dossier), Points::Record(k)) => moved.contains(k.id, site.id),
+            (Target::Kind(_, Scope::Account), Points::Record(k)) => {
+                self.record_moves(k, site.id)?
+            }
+            (Target::Subject, Points::Record(k)) => {
+                self.subject_stays_inside(k, site.id, selected)?
+            }
+            _ => true,
+        };
+        Ok(if keep { Fate::Keep } else { Fate::Cut })
+    }
+
+    /// How many of the record's edit timestamps are after the cut-off.
+    fn edits_after_cut_off(&self, kind: &Kind, fields: &Map<String, Value>) -> u64 {
+        kind.edit_fields
             .iter()
             .filter(|f| {
                 fields
@@ -438,90 +473,36 @@ impl Walker<'_> {
                     .and_then(Value::as_str)
                     .is_some_and(|t| self.after_cut_off(t))
             })
-            .count() as u64;
-        if kind.name == "files" {
-            files.insert(fold(&row.rid));
-            if let (Some(sha), Some(size)) = (
-                fields.get("sha256").and_then(Value::as_str),
-                fields.get("size").and_then(Value::as_u64),
-            ) {
-                self.survey.files.insert(sha.to_owned(), size);
-            }
-        }
-        Ok(Some(crate::canonical::to_string(&Value::Object(fields))))
+            .count() as u64
     }
 
-    /// Applies the reference rule of a field.
-    fn follow(
-        &mut self,
-        ty: FieldType,
-        value: &mut Value,
-        selected: &Selected,
-        files: &HashSet<String>,
-        left: &mut LeftBehind,
-    ) -> Result<Follow> {
-        match ty {
-            FieldType::Teammate => {
-                if let Some(e) = value.as_str() {
-                    self.survey.teammates.insert(e.to_owned());
-                }
-            }
-            FieldType::Teammates => {
-                for e in value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                {
-                    self.survey.teammates.insert(e.to_owned());
-                }
-            }
-            FieldType::FileIds => {
-                if let Some(ids) = value.as_array_mut() {
-                    let before = ids.len();
-                    ids.retain(|id| id.as_str().is_some_and(|id| files.contains(&fold(id))));
-                    LeftBehind::add(
-                        &mut left.references_removed,
-                        REPORT_ATTACHMENTS,
-                        (before - ids.len()) as u64,
-                    );
-                }
-            }
-            FieldType::AgendaItem => {
-                let moves = match value.as_str() {
-                    Some(id) => self.agenda_item_moves(id)?,
-                    None => false,
-                };
-                if !moves {
-                    LeftBehind::add(&mut left.references_removed, TIME_ENTRY_AGENDA_ITEMS, 1);
-                    return Ok(Follow::RemoveField);
-                }
-            }
-            FieldType::Subject if !self.subject_stays_inside(value, selected)? => {
-                return Ok(Follow::DropRecord);
-            }
-            _ => {}
+    /// Remembers the file contents a moving record carries.
+    fn note_content(&mut self, kind: &Kind, fields: &Map<String, Value>) {
+        let Some(content) = kind.content else {
+            return;
+        };
+        if let (Some(sha), Some(size)) = (
+            fields.get(content.sha256).and_then(Value::as_str),
+            fields.get(content.size).and_then(Value::as_u64),
+        ) {
+            self.survey.files.insert(sha.to_owned(), size);
         }
-        Ok(Follow::Keep)
     }
 
     /// Whether a history subject names this dossier's record (or a deleted
     /// one, which is kept: that is the point of history).
-    fn subject_stays_inside(&self, value: &Value, selected: &Selected) -> Result<bool> {
-        let Some((kind, id)) = value.as_str().and_then(|s| s.split_once(':')) else {
-            return Ok(true);
-        };
-        // A moving agenda item is this client's when it concerns them,
+    fn subject_stays_inside(&self, kind: &Kind, id: &str, selected: &Selected) -> Result<bool> {
+        // A moving shared record is this client's when it concerns them,
         // whichever dossier it ends up stored under.
-        if let Some(concerns) = self.agenda.concerns.get(&fold(id))
-            && kind == "agenda_items"
-        {
+        if let Some(concerns) = self.shared.concerns.get(&(kind.id, fold(id))) {
             return Ok(concerns.contains(&fold(&selected.row.dossier.id)));
         }
-        Ok(match self.store.record_dossier(self.account, kind, id)? {
-            None => true,
-            Some(dossier) => dossier == selected.row.id,
-        })
+        Ok(
+            match self.store.record_dossier(self.account, kind.name, id)? {
+                None => true,
+                Some(dossier) => dossier == selected.row.id,
+            },
+        )
     }
 
     fn after_cut_off(&self, timestamp: &str) -> bool {
@@ -531,13 +512,13 @@ impl Walker<'_> {
     }
 }
 
-/// The dossiers an agenda item concerns: the one it is stored under and
-/// those in `other_clients`.
-fn concerned(owner: &str, fields: &Map<String, Value>) -> Vec<String> {
+/// The dossiers a shared record concerns: the one it is stored under and
+/// those its dossier reference (`other_clients`) names.
+fn concerned(kind: &Kind, owner: &str, fields: &Map<String, Value>) -> Vec<String> {
     let mut all = vec![owner.to_owned()];
     all.extend(
-        fields
-            .get("other_clients")
+        kind.dossiers_field()
+            .and_then(|f| fields.get(f))
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -547,16 +528,21 @@ fn concerned(owner: &str, fields: &Map<String, Value>) -> Vec<String> {
     all
 }
 
-/// `other_clients` in the archive: the other moving dossiers the item
-/// concerns; every other client is removed (data minimisation) and counted.
-fn relink_other_clients(
+/// A shared record's dossier reference (`other_clients`) in the archive:
+/// the other moving dossiers it concerns; every other client is removed
+/// (data minimisation) and counted.
+fn relink_dossiers(
+    kind: &Kind,
     fields: &mut Map<String, Value>,
     owner: &str,
     placed_under: &str,
     moving: &HashMap<String, String>,
     left: &mut LeftBehind,
 ) {
-    let others = concerned(owner, fields);
+    let Some((field, r)) = kind.refs().find(|(_, r)| r.to == Target::Dossier) else {
+        return;
+    };
+    let others = concerned(kind, owner, fields);
     let mut kept = BTreeSet::new();
     let mut removed = 0;
     for id in others {
@@ -568,9 +554,9 @@ fn relink_other_clients(
             None => removed += 1,
         }
     }
-    LeftBehind::add(&mut left.references_removed, OTHER_CLIENTS, removed);
+    LeftBehind::add(&mut left.references_removed, r.cut_as, removed);
     fields.insert(
-        "other_clients".into(),
+        field.name.into(),
         Value::Array(kept.into_iter().map(Value::String).collect()),
     );
 }

@@ -10,6 +10,7 @@ use crate::check::target::{difference_problem, member_limit_problems};
 use crate::check::usage::MovingMember;
 use crate::error::{Error, Result};
 use crate::model::Config;
+use crate::model::kinds::KindId;
 use crate::plan::Plan;
 use crate::problem::{Code, Problem};
 use crate::store::{AccountRow, Store};
@@ -58,12 +59,13 @@ fn arriving_members(
     plan: &Plan,
 ) -> Result<Vec<MovingMember>> {
     let mut out = Vec::new();
+    let members = KindId::MemberAccess.name();
     for d in manifest
         .dossiers
         .iter()
-        .filter(|d| d.counts.get("member_access").is_some_and(|n| *n > 0))
+        .filter(|d| d.counts.get(members).is_some_and(|n| *n > 0))
     {
-        let path = layout::records(&plan.source.group, &d.id, "member_access");
+        let path = layout::records(&plan.source.group, &d.id, members);
         let bytes = reader
             .read_small(&path, reader.caps.entry_size)
             .map_err(|p| Error::Invalid(vec![p]))?;

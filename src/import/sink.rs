@@ -6,7 +6,8 @@ use super::ids::target_id;
 use crate::archive::manifest::Manifest;
 use crate::digest::LineDigest;
 use crate::error::{Error, Result};
-use crate::model::kinds::{FieldType, Kind};
+use crate::model::kinds::Kind;
+use crate::model::refs::{self, Fate, Points};
 use crate::model::syntax::fold;
 use crate::model::{Account, Dossier, Group, Origin, Role, Status, Teammate};
 use crate::store::NewRecord;
@@ -149,51 +150,19 @@ impl<'t> ImportSink<'t> {
         out
     }
 
-    /// Rewrites the references of a record to target ids.
+    /// Rewrites the references of a record to target ids. A dossier the
+    /// migration does not bring keeps its id (export already cut those).
     fn relink(&self, kind: &Kind, fields: &mut Map<String, Value>) -> Result<()> {
-        for field in kind.fields {
-            let Some(value) = fields.get_mut(field.name) else {
-                continue;
-            };
-            match field.ty {
-                FieldType::FileIds => self.map_list(value, "files")?,
-                FieldType::AgendaItem => {
-                    if let Some(id) = value.as_str() {
-                        *value = Value::String(self.target("agenda_items", id)?);
-                    }
-                }
-                FieldType::OtherDossiers => {
-                    if let Some(ids) = value.as_array_mut() {
-                        for id in ids.iter_mut() {
-                            if let Some((target, _)) =
-                                id.as_str().and_then(|s| self.dossiers.get(&fold(s)))
-                            {
-                                *id = Value::String(target.clone());
-                            }
-                        }
-                    }
-                }
-                FieldType::Subject => {
-                    if let Some((k, id)) = value.as_str().and_then(|s| s.split_once(':')) {
-                        let target = self.target(k, id)?;
-                        *value = Value::String(format!("{k}:{target}"));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(())
-    }
-
-    fn map_list(&self, value: &mut Value, kind: &str) -> Result<()> {
-        if let Some(ids) = value.as_array_mut() {
-            for id in ids.iter_mut() {
-                if let Some(s) = id.as_str() {
-                    *id = Value::String(self.target(kind, s)?);
-                }
-            }
-        }
-        Ok(())
+        refs::rewrite(kind, fields, |site| {
+            Ok(match site.to {
+                Points::Record(k) => Fate::Rename(self.target(k.name, site.id)?),
+                Points::Dossier => match self.dossiers.get(&fold(site.id)) {
+                    Some((target, _)) => Fate::Rename(target.clone()),
+                    None => Fate::Keep,
+                },
+            })
+        })
+        .map(drop)
     }
 
     fn note_teammates(&mut self, kind: &Kind, fields: &Map<String, Value>) {

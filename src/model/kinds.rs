@@ -6,6 +6,12 @@
 
 use serde::Serialize;
 
+pub use super::columns::{
+    ConfigRef, Content, Field, FieldType, GenSpec, Ref, Sample, Scope, Target, Volume,
+    dossier_order, generate_order,
+};
+use super::columns::{opt, refs, req, scaled};
+
 /// A data type as the plan names it (`[data]` keys in plan.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -63,112 +69,109 @@ impl DataType {
     }
 }
 
-/// What a field must hold. Reference variants say what the value points at,
-/// so checks, export and import can follow references generically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldType {
-    /// Any string.
-    Text,
-    /// One of the given strings.
-    OneOf(&'static [&'static str]),
-    /// RFC 3339 with an offset, kept as written.
-    Timestamp,
-    /// `YYYY-MM-DD`.
-    Date,
-    /// `YYYY-MM`.
-    Month,
-    /// A whole number >= 0.
-    Count,
-    /// Any JSON number.
-    Number,
-    /// An e-mail address that is not a teammate (a member, a client).
-    Email,
-    /// A teammate reference by e-mail.
-    Teammate,
-    /// A list of teammate references.
-    Teammates,
-    /// A list of strings.
-    TextList,
-    /// A lowercase hex sha256 naming a `files/<sha256>` entry.
-    Sha256,
-    /// The value of a plan/data page field: JSON of the field's type.
-    FieldValue,
-    /// Any JSON value.
-    Json,
-    /// A reference into the group configuration.
-    Config(ConfigRef),
-    /// Ids of `files` records of the same dossier.
-    FileIds,
-    /// Ids of other dossiers of the same account.
-    OtherDossiers,
-    /// The id of an agenda item of the same account.
-    AgendaItem,
-    /// `kind:id` of a record of the same account (it may have been deleted).
-    Subject,
-    /// The lines of a declaration.
-    DeclarationLines,
+/// Names a row of [`KINDS`] in code, so that no code spells a kind's wire
+/// name. The variants are in table order: `KINDS[id as usize].id == id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KindId {
+    DailyReports,
+    FieldValues,
+    AgendaItems,
+    Files,
+    TimeEntries,
+    Assignments,
+    VecozoMessages,
+    Declarations,
+    MemberAccess,
+    History,
+    Other,
 }
 
-/// The part of a group's configuration a field refers to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfigRef {
-    /// `page.tab.field`
-    Field,
-    ReportLabel,
-    AgendaType,
-    Product,
-}
+impl KindId {
+    /// The kind's row.
+    pub fn kind(self) -> &'static Kind {
+        &KINDS[self as usize]
+    }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Field {
-    pub name: &'static str,
-    pub ty: FieldType,
-    pub required: bool,
-}
-
-const fn req(name: &'static str, ty: FieldType) -> Field {
-    Field {
-        name,
-        ty,
-        required: true,
+    /// The kind's name on the wire.
+    pub fn name(self) -> &'static str {
+        self.kind().name
     }
 }
 
-const fn opt(name: &'static str, ty: FieldType) -> Field {
-    Field {
-        name,
-        ty,
-        required: false,
-    }
-}
-
-/// One record kind: its file name in the tree, the plan data type that moves
-/// it, and its fields besides `id`, `created_at` and `origin`.
+/// One record kind: its file name in the tree, the plan data type that
+/// moves it, its fields besides `id`, `created_at` and `origin`, and every
+/// trait some step of the tool treats specially.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Kind {
+    pub id: KindId,
     pub name: &'static str,
+    /// One record in a problem's prose: "`a-9` is not an agenda item".
+    pub noun: &'static str,
     pub data_type: DataType,
     pub fields: &'static [Field],
+    /// The date field the plan's `since` compares (records dated before it
+    /// stay behind).
+    pub since_field: Option<&'static str>,
+    /// Timestamps of later edits: a record edited after the cut-off moves
+    /// in its current state, and is counted as such.
+    pub edit_fields: &'static [&'static str],
+    /// Set when the records carry file contents.
+    pub content: Option<Content>,
+    /// One record may concern several dossiers (through its `Dossier`
+    /// reference): export places it under one moving dossier.
+    pub shared_across_dossiers: bool,
+    pub generate: GenSpec,
 }
 
 use ConfigRef as C;
 use FieldType as T;
 
+/// The manifest's `references_removed` keys (each reference field's
+/// `cut_as`).
+pub const OTHER_CLIENTS: &str = "other_clients";
+pub const HISTORY_OTHER_DOSSIERS: &str = "history_other_dossiers";
+pub const REPORT_ATTACHMENTS: &str = "report_attachments";
+pub const TIME_ENTRY_AGENDA_ITEMS: &str = "time_entry_agenda_items";
+
+/// The folder of file contents in the tree and the archive.
+pub const CONTENT_FOLDER: &str = "files";
+
+const STATUSES: Sample = Sample::Pick(&["verzonden", "goedgekeurd", "afgekeurd"]);
+
 pub static KINDS: [Kind; 11] = [
     Kind {
+        id: KindId::DailyReports,
         name: "daily_reports",
+        noun: "a daily report",
         data_type: DataType::DailyReports,
         fields: &[
             req("date", T::Date),
             req("author", T::Teammate),
             opt("label", T::Config(C::ReportLabel)),
             req("text", T::Text),
-            req("file_ids", T::FileIds),
+            req(
+                "file_ids",
+                refs(
+                    Target::Kind(KindId::Files, Scope::Dossier),
+                    true,
+                    REPORT_ATTACHMENTS,
+                ),
+            ),
             opt("edited_at", T::Timestamp),
         ],
+        since_field: Some("date"),
+        edit_fields: &["edited_at"],
+        content: None,
+        shared_across_dossiers: false,
+        generate: GenSpec {
+            volume: Volume::Reports,
+            texts: &[("text", Sample::TwoSentences)],
+        },
     },
     Kind {
+        id: KindId::FieldValues,
         name: "field_values",
+        noun: "a field value",
         data_type: DataType::PlanItems,
         fields: &[
             req("field", T::Config(C::Field)),
@@ -176,9 +179,19 @@ pub static KINDS: [Kind; 11] = [
             req("updated_at", T::Timestamp),
             req("updated_by", T::Teammate),
         ],
+        since_field: None,
+        edit_fields: &["updated_at"],
+        content: None,
+        shared_across_dossiers: false,
+        generate: GenSpec {
+            volume: scaled(4, 10),
+            texts: &[],
+        },
     },
     Kind {
+        id: KindId::AgendaItems,
         name: "agenda_items",
+        noun: "an agenda item",
         data_type: DataType::Agenda,
         fields: &[
             req("type", T::Config(C::AgendaType)),
@@ -186,12 +199,30 @@ pub static KINDS: [Kind; 11] = [
             req("starts_at", T::Timestamp),
             req("ends_at", T::Timestamp),
             req("participants", T::Teammates),
-            req("other_clients", T::OtherDossiers),
+            req("other_clients", refs(Target::Dossier, true, OTHER_CLIENTS)),
             opt("note", T::Text),
         ],
+        since_field: None,
+        edit_fields: &[],
+        content: None,
+        shared_across_dossiers: true,
+        generate: GenSpec {
+            volume: scaled(1, 5),
+            texts: &[(
+                "title",
+                Sample::Pick(&[
+                    "Evaluatiegesprek",
+                    "Huisartsbezoek",
+                    "Familieoverleg",
+                    "Fysiotherapie",
+                ]),
+            )],
+        },
     },
     Kind {
+        id: KindId::Files,
         name: "files",
+        noun: "a files record",
         data_type: DataType::Files,
         fields: &[
             req("name", T::Text),
@@ -202,9 +233,32 @@ pub static KINDS: [Kind; 11] = [
             req("uploaded_by", T::Teammate),
             req("uploaded_at", T::Timestamp),
         ],
+        since_field: None,
+        edit_fields: &[],
+        content: Some(Content {
+            sha256: "sha256",
+            size: "size",
+        }),
+        shared_across_dossiers: false,
+        generate: GenSpec {
+            volume: Volume::Files,
+            texts: &[
+                (
+                    "name",
+                    Sample::Numbered(&["zorgplan", "indicatie", "verslag", "toestemming"], ".pdf"),
+                ),
+                ("media_type", Sample::Fixed("application/octet-stream")),
+                (
+                    "folder",
+                    Sample::Pick(&["Zorgplan", "Indicaties", "Correspondentie"]),
+                ),
+            ],
+        },
     },
     Kind {
+        id: KindId::TimeEntries,
         name: "time_entries",
+        noun: "a time entry",
         data_type: DataType::TimeRegistration,
         fields: &[
             req("teammate", T::Teammate),
@@ -212,12 +266,29 @@ pub static KINDS: [Kind; 11] = [
             req("starts_at", T::Timestamp),
             req("ends_at", T::Timestamp),
             req("minutes", T::Count),
-            opt("agenda_item", T::AgendaItem),
+            opt(
+                "agenda_item",
+                refs(
+                    Target::Kind(KindId::AgendaItems, Scope::Account),
+                    false,
+                    TIME_ENTRY_AGENDA_ITEMS,
+                ),
+            ),
             opt("note", T::Text),
         ],
+        since_field: None,
+        edit_fields: &[],
+        content: None,
+        shared_across_dossiers: false,
+        generate: GenSpec {
+            volume: scaled(1, 5),
+            texts: &[],
+        },
     },
     Kind {
+        id: KindId::Assignments,
         name: "assignments",
+        noun: "an assignment",
         data_type: DataType::Vecozo,
         fields: &[
             req("number", T::Text),
@@ -229,9 +300,24 @@ pub static KINDS: [Kind; 11] = [
             req("start", T::Date),
             opt("end", T::Date),
         ],
+        since_field: None,
+        edit_fields: &[],
+        content: None,
+        shared_across_dossiers: false,
+        generate: GenSpec {
+            volume: scaled(1, 100),
+            texts: &[
+                ("number", Sample::Digits),
+                ("category", Sample::Fixed("Begeleiding")),
+                ("unit", Sample::Fixed("minuut")),
+                ("frequency", Sample::Fixed("per week")),
+            ],
+        },
     },
     Kind {
+        id: KindId::VecozoMessages,
         name: "vecozo_messages",
+        noun: "a Vecozo message",
         data_type: DataType::Vecozo,
         fields: &[
             req("code", T::Text),
@@ -241,9 +327,34 @@ pub static KINDS: [Kind; 11] = [
             req("status", T::Text),
             req("payload", T::Text),
         ],
+        since_field: None,
+        edit_fields: &[],
+        content: None,
+        shared_across_dossiers: false,
+        generate: GenSpec {
+            volume: scaled(1, 25),
+            texts: &[
+                (
+                    "code",
+                    Sample::Pick(&["JW301", "JW315", "JW317", "JW323", "WMO301"]),
+                ),
+                ("message_id", Sample::Digits),
+                ("status", STATUSES),
+                (
+                    "payload",
+                    Sample::Counter {
+                        before: "<Bericht><Header><BerichtCode>",
+                        first: 400,
+                        after: "</BerichtCode></Header></Bericht>",
+                    },
+                ),
+            ],
+        },
     },
     Kind {
+        id: KindId::Declarations,
         name: "declarations",
+        noun: "a declaration",
         data_type: DataType::Vecozo,
         fields: &[
             req("number", T::Text),
@@ -252,9 +363,23 @@ pub static KINDS: [Kind; 11] = [
             opt("message_id", T::Text),
             req("lines", T::DeclarationLines),
         ],
+        since_field: None,
+        edit_fields: &[],
+        content: None,
+        shared_across_dossiers: false,
+        generate: GenSpec {
+            volume: scaled(1, 25),
+            texts: &[
+                ("number", Sample::Digits),
+                ("status", STATUSES),
+                ("message_id", Sample::Digits),
+            ],
+        },
     },
     Kind {
+        id: KindId::MemberAccess,
         name: "member_access",
+        noun: "a member access record",
         data_type: DataType::MemberAccess,
         fields: &[
             req("email", T::Email),
@@ -266,46 +391,65 @@ pub static KINDS: [Kind; 11] = [
             req("permissions", T::TextList),
             req("granted_at", T::Timestamp),
         ],
+        since_field: None,
+        edit_fields: &[],
+        content: None,
+        shared_across_dossiers: false,
+        generate: GenSpec {
+            volume: scaled(1, 100),
+            texts: &[],
+        },
     },
     Kind {
+        id: KindId::History,
         name: "history",
+        noun: "a history line",
         data_type: DataType::History,
         fields: &[
             req("at", T::Timestamp),
             req("actor", T::Teammate),
             req("action", T::Text),
-            req("subject", T::Subject),
+            req(
+                "subject",
+                refs(Target::Subject, false, HISTORY_OTHER_DOSSIERS),
+            ),
             opt("detail", T::Text),
         ],
+        since_field: None,
+        edit_fields: &[],
+        content: None,
+        shared_across_dossiers: false,
+        generate: GenSpec {
+            volume: scaled(1, 4),
+            texts: &[(
+                "action",
+                Sample::Pick(&["aangemaakt", "gewijzigd", "bekeken", "verwijderd"]),
+            )],
+        },
     },
     Kind {
+        id: KindId::Other,
         name: "other",
+        noun: "an other record",
         data_type: DataType::Other,
         fields: &[req("type", T::Text), req("payload", T::Json)],
+        since_field: None,
+        edit_fields: &[],
+        content: None,
+        shared_across_dossiers: false,
+        generate: GenSpec {
+            volume: scaled(1, 25),
+            texts: &[(
+                "type",
+                Sample::Pick(&["medicatieoverzicht", "wilsverklaring", "allergie"]),
+            )],
+        },
     },
 ];
 
 /// The kind with this file name.
 pub fn kind(name: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.name == name)
-}
-
-impl Kind {
-    pub fn field(&self, name: &str) -> Option<&'static Field> {
-        self.fields.iter().find(|f| f.name == name)
-    }
-
-    /// Fields holding teammate e-mails (one or a list).
-    pub fn teammate_fields(&self) -> impl Iterator<Item = &'static Field> {
-        self.fields
-            .iter()
-            .filter(|f| matches!(f.ty, FieldType::Teammate | FieldType::Teammates))
-    }
-
-    /// The field referring to this part of the configuration, if any.
-    pub fn config_field(&self, what: ConfigRef) -> Option<&'static Field> {
-        self.fields.iter().find(|f| f.ty == FieldType::Config(what))
-    }
 }
 
 #[cfg(test)]
@@ -320,6 +464,37 @@ mod tests {
                 assert_eq!(n, 0);
             } else {
                 assert!(n > 0, "{dt:?} moves no kind");
+            }
+        }
+    }
+
+    #[test]
+    fn every_row_sits_at_its_ids_place() {
+        for (i, k) in KINDS.iter().enumerate() {
+            assert_eq!(k.id as usize, i, "{}", k.name);
+            assert_eq!(k.id.kind().name, k.name);
+        }
+    }
+
+    #[test]
+    fn referenced_kinds_come_first() {
+        let names = |v: Vec<&Kind>| v.iter().take(2).map(|k| k.name).collect::<Vec<_>>();
+        assert_eq!(names(dossier_order()), ["files", "daily_reports"]);
+        assert_eq!(names(generate_order()), ["agenda_items", "files"]);
+    }
+
+    #[test]
+    fn every_content_field_and_since_field_is_a_field() {
+        for k in &KINDS {
+            let content = k.content.iter().flat_map(|c| [c.sha256, c.size]);
+            for f in content
+                .chain(k.since_field)
+                .chain(k.edit_fields.iter().copied())
+            {
+                assert!(k.field(f).is_some(), "{}.{f}", k.name);
+            }
+            for (f, _) in k.generate.texts {
+                assert!(k.field(f).is_some(), "{}.{f}", k.name);
             }
         }
     }

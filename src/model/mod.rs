@@ -1,8 +1,10 @@
 //! The account model (domain.md): accounts, teammates, groups with their
 //! configuration, dossiers, and the table of record kinds.
 
+pub mod columns;
 pub mod config;
 pub mod kinds;
+pub mod refs;
 pub mod syntax;
 pub mod validate;
 

@@ -2,21 +2,19 @@
 //! kind, field by field, against the group's configuration.
 
 use super::config::{Config, ConfigField};
-use super::kinds::{ConfigRef, Field, FieldType, Kind, kind};
+use super::kinds::{ConfigRef, Field, FieldType, Kind, Ref, Target, kind};
 use super::syntax;
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 
-/// A reference out of a record that can only be resolved once the whole
-/// account (or archive) has been read.
+/// A reference out of a record that the record alone cannot resolve: the
+/// reader checks it within the dossier or once the whole account (or
+/// archive) has been read, as its target's scope says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reference {
-    /// A `files` record of the same dossier.
-    File(String),
-    /// Another dossier of the account.
-    Dossier(String),
-    /// An agenda item anywhere in the account.
-    AgendaItem(String),
+pub struct Reference {
+    pub field: &'static str,
+    pub to: Target,
+    pub id: String,
 }
 
 /// What a valid record tells the reader.
@@ -175,21 +173,7 @@ fn check_field(
             let s = text()?;
             check_config_ref(what, s, config)
         }
-        FieldType::FileIds => ids(value, Reference::File, refs),
-        FieldType::OtherDossiers => ids(value, Reference::Dossier, refs),
-        FieldType::AgendaItem => {
-            let s = text()?;
-            expect(syntax::is_id(s), || format!("\"{s}\" is not an id"))?;
-            refs.push(Reference::AgendaItem(s.to_owned()));
-            Ok(())
-        }
-        FieldType::Subject => {
-            let s = text()?;
-            let ok = s
-                .split_once(':')
-                .is_some_and(|(k, id)| kind(k).is_some() && syntax::is_id(id));
-            expect(ok, || format!("\"{s}\" is not `kind:id` with a known kind"))
-        }
+        FieldType::Ref(r) => check_ref(field.name, r, value, refs),
         FieldType::DeclarationLines => list(value, |line| check_declaration_line(line, config)),
     }
 }
@@ -215,24 +199,54 @@ fn list(value: &Value, each: impl Fn(&Value) -> Result<(), String>) -> Result<()
     Ok(())
 }
 
-fn ids(
+/// A reference field: ids (a list of them when `many`), or a `kind:id`
+/// subject naming a known kind.
+fn check_ref(
+    field: &'static str,
+    r: Ref,
     value: &Value,
-    make: fn(String) -> Reference,
     refs: &mut Vec<Reference>,
 ) -> Result<(), String> {
-    list(value, |v| match v.as_str() {
-        Some(s) if syntax::is_id(s) => Ok(()),
+    let id = |v: &Value| match v.as_str() {
+        Some(s) if syntax::is_id(s) => Ok(s.to_owned()),
+        Some(s) if !r.many => Err(format!("\"{s}\" is not an id")),
+        _ if !r.many => Err(format!("expected a string, found {v}")),
         _ => Err(format!("{v} is not an id")),
-    })?;
+    };
+    let reference = |id: String| Reference {
+        field,
+        to: r.to,
+        id,
+    };
+    if r.to == Target::Subject {
+        return check_subject(value);
+    }
+    if !r.many {
+        refs.push(reference(id(value)?));
+        return Ok(());
+    }
+    list(value, |v| id(v).map(drop))?;
     refs.extend(
         value
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(Value::as_str)
-            .map(|s| make(s.to_owned())),
+            .filter_map(|v| id(v).ok())
+            .map(reference),
     );
     Ok(())
+}
+
+/// `kind:id` of a record of the account; not followed, since the record
+/// may have been deleted (that is the point of history).
+fn check_subject(value: &Value) -> Result<(), String> {
+    let s = value
+        .as_str()
+        .ok_or_else(|| format!("expected a string, found {value}"))?;
+    let ok = s
+        .split_once(':')
+        .is_some_and(|(k, id)| kind(k).is_some() && syntax::is_id(id));
+    expect(ok, || format!("\"{s}\" is not `kind:id` with a known kind"))
 }
 
 fn check_field_value(

@@ -168,6 +168,15 @@ impl DataChoice {
             .filter(|_| self.chosen(DataType::DailyReports))
     }
 
+    /// The lower bound the plan sets on a data type's dated records; only
+    /// daily reports take one.
+    pub fn since(&self, dt: DataType) -> Option<Date> {
+        match dt {
+            DataType::DailyReports => self.daily_reports_since(),
+            _ => None,
+        }
+    }
+
     /// In [`DataType::ALL`] order.
     pub fn chosen_types(&self) -> Vec<DataType> {
         DataType::ALL

@@ -7,13 +7,15 @@
 use crate::archive::manifest::{DossierEntry, Manifest};
 use crate::digest::LineDigest;
 use crate::error::{Error, Result};
-use crate::model::kinds::{FieldType, Kind, kind};
+use crate::model::kinds::{Kind, kind};
+use crate::model::refs::{self, Fate, Points, Site};
 use crate::model::syntax::fold;
 use crate::problem::{Code, Problem};
 use crate::store::{DossierRow, Store};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::convert::Infallible;
 
 /// One dossier and kind.
 #[derive(Debug, Clone, Serialize)]
@@ -58,6 +60,9 @@ impl Comparison {
     }
 }
 
+/// The key space of dossier ids in [`Origins`], beside the kind names.
+const DOSSIERS: &str = "dossiers";
+
 /// Reverse maps from target ids to source ids, for one migration.
 struct Origins {
     /// (kind, folded target id) -> source id; kind `dossiers` for dossiers
@@ -69,44 +74,21 @@ impl Origins {
         self.ids.get(&(kind.to_owned(), fold(target)))
     }
 
-    fn back(&self, kind: &str, value: &mut Value) {
-        if let Some(t) = value.as_str()
-            && let Some(s) = self.source(kind, t)
-        {
-            *value = Value::String(s.clone());
-        }
-    }
-
     /// The record as it was exported: source ids, no origin.
     fn source_line(&self, k: &Kind, mut fields: Map<String, Value>, source_id: &str) -> String {
         fields.remove("origin");
         fields.insert("id".into(), Value::String(source_id.to_owned()));
-        for field in k.fields {
-            let Some(value) = fields.get_mut(field.name) else {
-                continue;
+        let back = |site: &Site| {
+            let space = match site.to {
+                Points::Record(k) => k.name,
+                Points::Dossier => DOSSIERS,
             };
-            match field.ty {
-                FieldType::FileIds => value
-                    .as_array_mut()
-                    .into_iter()
-                    .flatten()
-                    .for_each(|v| self.back("files", v)),
-                FieldType::OtherDossiers => value
-                    .as_array_mut()
-                    .into_iter()
-                    .flatten()
-                    .for_each(|v| self.back("dossiers", v)),
-                FieldType::AgendaItem => self.back("agenda_items", value),
-                FieldType::Subject => {
-                    if let Some((sk, id)) = value.as_str().and_then(|s| s.split_once(':'))
-                        && let Some(s) = self.source(sk, id)
-                    {
-                        *value = Value::String(format!("{sk}:{s}"));
-                    }
-                }
-                _ => {}
-            }
-        }
+            Ok::<_, Infallible>(match self.source(space, site.id) {
+                Some(s) => Fate::Rename(s.clone()),
+                None => Fate::Keep,
+            })
+        };
+        let Ok(_) = refs::rewrite(k, &mut fields, back);
         crate::canonical::to_string(&Value::Object(fields))
     }
 }
@@ -156,7 +138,7 @@ fn origins(
         if let Some(o) = &d.dossier.origin {
             origins
                 .ids
-                .insert(("dossiers".into(), fold(&d.dossier.id)), o.id.clone());
+                .insert((DOSSIERS.into(), fold(&d.dossier.id)), o.id.clone());
         }
     }
     for (k, target, source) in store.migration_records(account, migration)? {

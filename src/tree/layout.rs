@@ -1,6 +1,6 @@
 //! Paths of the tree, built and recognised in one place.
 
-use crate::model::kinds::{Kind, kind};
+use crate::model::kinds::{CONTENT_FOLDER, Kind, kind};
 
 pub const ACCOUNT: &str = "account.json";
 pub const TEAMMATES: &str = "teammates.json";
@@ -22,7 +22,7 @@ pub fn records(group: &str, dossier: &str, kind: &str) -> String {
 }
 
 pub fn file(sha256: &str) -> String {
-    format!("files/{sha256}")
+    format!("{CONTENT_FOLDER}/{sha256}")
 }
 
 /// What a path of the tree is.
@@ -42,7 +42,7 @@ pub fn classify(path: &str) -> Option<Entry<'_>> {
     match parts.as_slice() {
         ["account.json"] => Some(Entry::Account),
         ["teammates.json"] => Some(Entry::Teammates),
-        ["files", sha] => Some(Entry::File(sha)),
+        [folder, sha] if *folder == CONTENT_FOLDER => Some(Entry::File(sha)),
         ["groups", g, "group.json"] => Some(Entry::Group(g)),
         ["groups", g, "dossiers", d, "dossier.json"] => Some(Entry::Dossier(g, d)),
         ["groups", g, "dossiers", d, file] => {

@@ -10,7 +10,8 @@ use super::lines::{LineError, Lines};
 use super::source::TreeSource;
 use crate::digest::HashingReader;
 use crate::error::{Error, Result};
-use crate::model::kinds::{FieldType, KINDS, Kind};
+use crate::model::kinds::{Kind, KindId, Scope, Target, dossier_order};
+use crate::model::refs::Local;
 use crate::model::syntax::{self, fold};
 use crate::model::validate::{Checked, Reference, check_record};
 use crate::model::{Account, Dossier, Group, Teammate};
@@ -67,7 +68,6 @@ pub fn read_tree(source: &mut dyn TreeSource, sink: &mut dyn Sink) -> Result<()>
         layout: Layout::default(),
         ids: HashMap::new(),
         dossier_ids: HashSet::new(),
-        agenda_ids: HashSet::new(),
         deferred: Vec::new(),
         record_files: Vec::new(),
         files: BTreeMap::new(),
@@ -129,7 +129,6 @@ struct Reader<'a> {
     /// an account of millions of records stays within tens of MiB)
     ids: HashMap<&'static str, HashSet<u64>>,
     dossier_ids: HashSet<String>,
-    agenda_ids: HashSet<u64>,
     deferred: Vec<Deferred>,
     /// (dossier id, path) of each `.jsonl` file read, for `Deferred`
     record_files: Vec<(String, String)>,
@@ -413,17 +412,14 @@ impl Reader<'_> {
         let Some(group_def) = config else {
             return Ok(());
         };
-        // Files first, so that a report's `file_ids` can be checked against them.
-        let mut ordered: Vec<&'static Kind> = kinds.to_vec();
-        ordered.sort_by_key(|k| {
-            (
-                k.name != "files",
-                KINDS.iter().position(|x| x.name == k.name),
-            )
-        });
-        let mut local_files = HashSet::new();
-        for kind in ordered {
-            self.read_records(source, group, id, kind, group_def, &mut local_files)?;
+        // Referenced kinds first, so that a report's `file_ids` can be
+        // checked against the dossier's files.
+        let mut local = Local::default();
+        for kind in dossier_order()
+            .into_iter()
+            .filter(|k| kinds.iter().any(|x| x.id == k.id))
+        {
+            self.read_records(source, group, id, kind, group_def, &mut local)?;
         }
         Ok(())
     }
@@ -478,7 +474,7 @@ impl Reader<'_> {
         dossier: &str,
         kind: &'static Kind,
         group_def: &Group,
-        local_files: &mut HashSet<String>,
+        local: &mut Local,
     ) -> Result<()> {
         let path = layout::records(group, dossier, kind.name);
         let max = source.max_line();
@@ -496,11 +492,11 @@ impl Reader<'_> {
                 Err(LineError::NotUtf8 { line }) => found.push(Err((line, "not UTF-8".to_owned()))),
             }
             if found.len() >= 1024 {
-                self.take_records(&path, dossier, kind, group_def, local_files, &mut found)?;
+                self.take_records(&path, dossier, kind, group_def, local, &mut found)?;
             }
         }
         drop(lines);
-        self.take_records(&path, dossier, kind, group_def, local_files, &mut found)
+        self.take_records(&path, dossier, kind, group_def, local, &mut found)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -510,14 +506,14 @@ impl Reader<'_> {
         dossier: &str,
         kind: &'static Kind,
         group: &Group,
-        local_files: &mut HashSet<String>,
+        local: &mut Local,
         found: &mut Vec<Line>,
     ) -> Result<()> {
         for item in found.drain(..) {
             match item {
                 Err((line, message)) => self.at_line(path, line, message),
                 Ok((line, fields)) => {
-                    self.take_record(path, line, dossier, kind, group, local_files, fields)?
+                    self.take_record(path, line, dossier, kind, group, local, fields)?
                 }
             }
         }
@@ -532,7 +528,7 @@ impl Reader<'_> {
         dossier: &str,
         kind: &'static Kind,
         group: &Group,
-        local_files: &mut HashSet<String>,
+        local: &mut Local,
         fields: Map<String, Value>,
     ) -> Result<()> {
         let checked = match check_record(kind, &fields, &group.config) {
@@ -567,23 +563,19 @@ impl Reader<'_> {
             );
             return Ok(());
         }
-        match kind.name {
-            "files" => {
-                local_files.insert(folded);
-                self.note_file(&fields, path, line);
-            }
-            "agenda_items" => {
-                self.agenda_ids.insert(id_hash(&folded));
-            }
-            _ => {}
+        local.note(kind.id, &checked.id);
+        if kind.content.is_some() {
+            self.note_file(kind, &fields, path, line);
         }
         for reference in &checked.refs {
-            if let Reference::File(f) = reference {
-                if !local_files.contains(&fold(f)) {
+            if let Target::Kind(to, Scope::Dossier) = reference.to {
+                let Reference { field, id, .. } = reference;
+                if !local.contains(to, id) {
+                    let noun = to.kind().noun;
                     self.at_line(
                         path,
                         line,
-                        format!("file_ids: `{f}` is not a files record of this dossier"),
+                        format!("{field}: `{id}` is not {noun} of this dossier"),
                     );
                 }
             } else {
@@ -612,9 +604,12 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn note_file(&mut self, fields: &Map<String, Value>, path: &str, line: usize) {
-        let sha = fields.get("sha256").and_then(Value::as_str);
-        let size = fields.get("size").and_then(Value::as_u64);
+    fn note_file(&mut self, kind: &Kind, fields: &Map<String, Value>, path: &str, line: usize) {
+        let Some(content) = kind.content else {
+            return;
+        };
+        let sha = fields.get(content.sha256).and_then(Value::as_str);
+        let size = fields.get(content.size).and_then(Value::as_u64);
         if let (Some(sha), Some(size)) = (sha, size) {
             self.files
                 .entry(sha.to_owned())
@@ -627,24 +622,35 @@ impl Reader<'_> {
         let files = std::mem::take(&mut self.record_files);
         for d in std::mem::take(&mut self.deferred) {
             let (dossier, path) = &files[d.file];
-            let message = match &d.reference {
-                Reference::Dossier(id) if fold(id) == fold(dossier) => {
-                    Some(format!("other_clients: `{id}` is this dossier itself"))
-                }
-                Reference::Dossier(id) if !self.dossier_ids.contains(&fold(id)) => Some(format!(
-                    "other_clients: dossier `{id}` is not in this account"
-                )),
-                Reference::AgendaItem(id) if !self.agenda_ids.contains(&id_hash(&fold(id))) => {
-                    Some(format!(
-                        "agenda_item: `{id}` is not an agenda item of this account"
-                    ))
-                }
-                _ => None,
-            };
+            let message = self.dangling(&d.reference, dossier);
             if let Some(m) = message {
                 self.coded(DANGLING, path, d.line, m);
             }
         }
+    }
+
+    /// What is wrong with a reference resolved against the whole account.
+    fn dangling(&self, reference: &Reference, dossier: &str) -> Option<String> {
+        let Reference { field, to, id } = reference;
+        match to {
+            Target::Dossier if fold(id) == fold(dossier) => {
+                Some(format!("{field}: `{id}` is this dossier itself"))
+            }
+            Target::Dossier if !self.dossier_ids.contains(&fold(id)) => {
+                Some(format!("{field}: dossier `{id}` is not in this account"))
+            }
+            Target::Kind(k, _) if !self.has_record(*k, id) => {
+                let noun = k.kind().noun;
+                Some(format!("{field}: `{id}` is not {noun} of this account"))
+            }
+            _ => None,
+        }
+    }
+
+    fn has_record(&self, kind: KindId, id: &str) -> bool {
+        self.ids
+            .get(kind.name())
+            .is_some_and(|ids| ids.contains(&id_hash(&fold(id))))
     }
 
     fn read_files(&mut self, source: &mut dyn TreeSource) -> Result<()> {
@@ -712,8 +718,5 @@ fn parse_line(text: &str) -> Result<Map<String, Value>, String> {
 
 /// The name of the field holding file contents' sha256 in `kind`, if any.
 pub fn sha256_field(kind: &Kind) -> Option<&'static str> {
-    kind.fields
-        .iter()
-        .find(|f| f.ty == FieldType::Sha256)
-        .map(|f| f.name)
+    kind.content.map(|c| c.sha256)
 }

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::kinds::{DataType, Kind};
 use crate::model::syntax::{self, fold};
 use crate::model::{Account, Dossier, Group, Teammate};
-use crate::plan::Plan;
+use crate::plan::{DataChoice, Plan};
 use crate::problem::{Code, Problem};
 use crate::tree::read::{Record, Sink, read_tree};
 use jiff::Timestamp;
@@ -130,7 +130,7 @@ fn hash_entry(reader: &mut ArchiveReader, name: &str) -> Result<(String, u64), P
 /// Recounts and re-digests the records as the tree reader hands them over.
 struct Tally {
     cut_off: Option<Timestamp>,
-    since: Option<jiff::civil::Date>,
+    data: DataChoice,
     chosen: Vec<DataType>,
     current: Option<String>,
     counts: BTreeMap<(String, &'static str), LineDigest>,
@@ -143,7 +143,7 @@ impl Tally {
     fn new(m: &Manifest, plan: &Plan) -> Self {
         Tally {
             cut_off: syntax::timestamp(&m.effective_cut_off),
-            since: plan.data.daily_reports_since(),
+            data: plan.data.clone(),
             chosen: plan.data.chosen_types(),
             current: None,
             counts: BTreeMap::new(),
@@ -285,16 +285,8 @@ impl Sink for Tally {
                 .kind(kind.name),
             );
         }
-        if kind.data_type == DataType::DailyReports
-            && let (Some(since), Some(date)) = (
-                self.since,
-                record
-                    .fields
-                    .get("date")
-                    .and_then(|v| v.as_str())
-                    .and_then(syntax::date),
-            )
-            && date < since
+        if let Some(since) = self.data.since(kind.data_type)
+            && let Some(date) = kind.dated_before(&record.fields, since)
         {
             self.problems.push(
                 Problem::error(

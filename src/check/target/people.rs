@@ -4,7 +4,7 @@
 use super::*;
 use crate::check::usage::MovingMember;
 use crate::error::Result;
-use crate::model::kinds::DataType;
+use crate::model::kinds::{DataType, KindId};
 use crate::model::syntax::fold;
 use crate::model::{Role, Teammate};
 use crate::problem::{Code, Problem};
@@ -263,7 +263,7 @@ fn present_members<T>(
         .map(|d| (d.id, d.dossier.id))
         .collect();
     let mut present: HashMap<String, BTreeSet<String>> = HashMap::new();
-    store.for_each_account_record(account, "member_access", &mut |rec| {
+    store.for_each_account_record(account, KindId::MemberAccess.name(), &mut |rec| {
         let body: Value = serde_json::from_str(&rec.body).unwrap_or_default();
         let email = fold(
             body.get("email")

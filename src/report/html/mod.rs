@@ -191,14 +191,14 @@ fn reasons(lb: &LeftBehind) -> [(&'static str, &BTreeMap<String, u64>); 4] {
 /// The label of a removed-reference reason; unknown ones fall back to a
 /// generic label rather than to a missing key.
 fn ref_key(what: &str) -> String {
-    match what {
-        "other_clients"
-        | "history_other_dossiers"
-        | "report_attachments"
-        | "time_entry_agenda_items" => {
-            format!("ref.{what}")
-        }
-        _ => "lb.references_removed".to_owned(),
+    let known = crate::model::kinds::KINDS
+        .iter()
+        .flat_map(|k| k.refs())
+        .any(|(_, r)| r.cut_as == what);
+    if known {
+        format!("ref.{what}")
+    } else {
+        "lb.references_removed".to_owned()
     }
 }
 
@@ -255,6 +255,9 @@ mod tests {
             "something-new",
         ] {
             keys.push(ref_key(r));
+        }
+        for k in &crate::model::kinds::KINDS {
+            keys.extend(k.refs().map(|(_, r)| ref_key(r.cut_as)));
         }
         keys.extend((1..=12).map(|m| format!("month.{m}")));
         keys.extend(["role.source_owner", "role.target_owner"].map(String::from));
