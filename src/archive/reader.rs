@@ -6,6 +6,7 @@
 //! Memory is bounded by the caps, not by the archive's size.
 
 use super::capped::{Capped, JsonWatch, OVER_CAP, TOO_LARGE_SIGNS};
+use super::local;
 pub use super::names::unsafe_name;
 use super::names::{method_name, visible};
 use crate::error::{Error, Result};
@@ -56,8 +57,11 @@ type Plain = age::stream::StreamReader<BufReader<File>>;
 #[derive(Clone, Default)]
 struct Failure(Rc<RefCell<Option<String>>>);
 
+/// The decrypted stream, shared by the ZIP reader and the reader's own
+/// look at the local headers ([`super::local`]); both seek before they read.
+#[derive(Clone)]
 struct Tap {
-    inner: Plain,
+    inner: Rc<RefCell<Plain>>,
     failure: Failure,
 }
 
@@ -72,13 +76,15 @@ impl Tap {
 
 impl Read for Tap {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).inspect_err(|e| self.note(e))
+        let read = self.inner.borrow_mut().read(buf);
+        read.inspect_err(|e| self.note(e))
     }
 }
 
 impl Seek for Tap {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        self.inner.seek(pos).inspect_err(|e| self.note(e))
+        let sought = self.inner.borrow_mut().seek(pos);
+        sought.inspect_err(|e| self.note(e))
     }
 }
 
@@ -92,6 +98,8 @@ pub struct EntryInfo {
 
 pub struct ArchiveReader {
     zip: ZipArchive<Tap>,
+    /// The same stream as `zip`'s, for reading the local headers by hand.
+    raw: Tap,
     failure: Failure,
     entries: Vec<EntryInfo>,
     by_name: HashMap<String, usize>,
@@ -119,9 +127,10 @@ impl ArchiveReader {
         let plain = decrypt(path, file, identities)?;
         let failure = Failure::default();
         let mut tap = Tap {
-            inner: plain,
+            inner: Rc::new(RefCell::new(plain)),
             failure: failure.clone(),
         };
+        let raw = tap.clone();
         let corrupt = |failure: &Failure, fallback: Problem| match failure.0.borrow().as_ref() {
             Some(e) => problem(
                 Code::ArchiveCorrupt,
@@ -149,6 +158,7 @@ impl ArchiveReader {
         }
         let mut reader = ArchiveReader {
             zip,
+            raw,
             failure,
             entries: Vec::new(),
             by_name: HashMap::new(),
@@ -174,25 +184,15 @@ impl ArchiveReader {
                 "two entries have the same name",
             ));
         }
+        let metas = self.central_directory();
+        let readable = self.check_local_headers(&metas, &mut problems)?;
         let mut folded: HashMap<String, String> = HashMap::new();
         let mut total = 0u64;
-        for index in 0..self.zip.len() {
-            let meta = self.zip.by_index_raw(index).map(|f| Meta {
-                name: f.name_raw().to_vec(),
-                symlink: f.is_symlink(),
-                dir: f.is_dir(),
-                encrypted: f.encrypted(),
-                compression: f.compression(),
-                size: f.size(),
-            });
-            let file = match meta {
-                Ok(m) => m,
-                Err(e) => {
-                    problems.push(self.zip_problem(format!("entry {index}: {e}")));
-                    continue;
-                }
-            };
-            let name = match self.admit(index, &file) {
+        for (index, file) in metas.iter().enumerate() {
+            if !readable[index] {
+                continue;
+            }
+            let name = match self.admit(index, file) {
                 Ok(Some(name)) => name,
                 Ok(None) => continue,
                 Err(p) => {
@@ -227,6 +227,72 @@ impl ArchiveReader {
             ));
         }
         Ok(problems)
+    }
+
+    /// Every entry's central directory record, in archive order; nothing
+    /// is read from the ZIP for it.
+    fn central_directory(&self) -> Vec<Meta> {
+        (0..self.zip.len())
+            .filter_map(|index| self.zip.by_index_data(index).ok())
+            .map(|f| Meta {
+                name: f.name_raw().to_vec(),
+                symlink: f.is_symlink(),
+                dir: f.is_dir(),
+                encrypted: f.encrypted(),
+                compression: f.compression(),
+                size: f.size(),
+                header_start: f.header_start(),
+                compressed: f.compressed_size(),
+            })
+            .collect()
+    }
+
+    /// Reads every local header, in file order so that each age chunk is
+    /// decrypted once, and refuses the whole archive when entries overlap,
+    /// before anything is inflated. Which entries have a readable header.
+    fn check_local_headers(
+        &mut self,
+        metas: &[Meta],
+        problems: &mut Vec<Problem>,
+    ) -> Result<Vec<bool>> {
+        let mut order: Vec<usize> = (0..metas.len()).collect();
+        order.sort_by_key(|&i| metas[i].header_start);
+        let mut readable = vec![false; metas.len()];
+        let mut spans = Vec::with_capacity(metas.len());
+        for i in order {
+            let meta = &metas[i];
+            let shown = String::from_utf8_lossy(&meta.name).into_owned();
+            match local::read_local(&mut self.raw, meta.header_start) {
+                Ok(Ok(header)) => match header.data_start.checked_add(meta.compressed) {
+                    Some(end) => {
+                        readable[i] = true;
+                        spans.push(local::Span {
+                            name: shown,
+                            start: meta.header_start,
+                            end,
+                        });
+                    }
+                    None => problems.push(self.entry_problem(&shown, "its size overflows")),
+                },
+                Ok(Err(why)) => problems.push(self.entry_problem(&shown, &why)),
+                Err(e) => problems.push(self.entry_problem(&shown, &e.to_string())),
+            }
+        }
+        let overlaps = local::overlaps(spans, self.zip.central_directory_start());
+        if overlaps.is_empty() {
+            return Ok(readable);
+        }
+        problems.extend(
+            overlaps
+                .into_iter()
+                .map(|(name, message)| self.zip_problem(message).path(name)),
+        );
+        Err(Error::Invalid(std::mem::take(problems)))
+    }
+
+    fn entry_problem(&self, name: &str, why: &str) -> Problem {
+        self.zip_problem(format!("entry `{}`: {why}", name.escape_debug()))
+            .path(name)
     }
 
     /// One entry's own metadata: its name when it is a file the reader
@@ -385,6 +451,8 @@ struct Meta {
     encrypted: bool,
     compression: CompressionMethod,
     size: u64,
+    header_start: u64,
+    compressed: u64,
 }
 
 fn decrypt(

@@ -11,7 +11,8 @@ use crate::problem::{Code, Problem};
 use std::collections::HashSet;
 
 /// Signature, trusted comment, manifest form and version. `None` when the
-/// manifest cannot be trusted enough to go on.
+/// manifest cannot be trusted enough to go on: it does not parse, or its
+/// signature is missing or does not verify.
 pub(super) fn authenticate(
     reader: &mut ArchiveReader,
     plan: &Plan,
@@ -52,7 +53,9 @@ pub(super) fn authenticate(
             ),
         ));
     }
-    Some((manifest, comment.unwrap_or_default()))
+    // A manifest its signer did not sign says nothing about which entries
+    // to read: no payload entry is opened on its word.
+    comment.map(|c| (manifest, c))
 }
 
 /// The trusted comment of a valid signature over the manifest's `bytes`.

@@ -1,0 +1,153 @@
+//! Hostile inputs (the "hostile inputs" issue): each is made from a good
+//! archive or tree, must be refused with its own problem code and exit
+//! code, well within a time guard, and must change nothing.
+
+mod common;
+
+use common::handover::{Handover, PlanSpec};
+use common::tamper::{self, Entry, Repack};
+use common::*;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// Far more than any refusal needs; the attacks below take minutes.
+const GUARD: Duration = Duration::from_secs(30);
+
+/// A handover whose `plan.toml` exported `good.zip.age`.
+fn good() -> Handover {
+    let h = Handover::new();
+    h.plan("plan.toml", &PlanSpec::default());
+    h.export("plan.toml", "good.zip.age", &[]);
+    h
+}
+
+fn sorted_codes(doc: &Value) -> Vec<String> {
+    let mut got = codes(doc);
+    got.sort();
+    got.dedup();
+    got
+}
+
+/// Runs `args` (with `--json`) and asserts the exit code, exactly the
+/// problem codes `want`, the time guard, and that no file in the handover
+/// folder changed. Returns the document.
+fn refused(h: &Handover, args: &[&str], exit: i32, want: &[&str]) -> Value {
+    let before = tree_bytes(h.dir());
+    let started = Instant::now();
+    let (code, doc) = h.json(args);
+    let took = started.elapsed();
+    assert!(took < GUARD, "took {took:?}: {doc:#}");
+    assert_eq!(sorted_codes(&doc), want, "{doc:#}");
+    assert_eq!(code, exit, "{doc:#}");
+    assert!(tree_bytes(h.dir()) == before, "a file changed");
+    doc
+}
+
+fn verify_args(archive: &str) -> Vec<&str> {
+    vec![
+        "verify",
+        archive,
+        "--plan",
+        "plan.toml",
+        "--identity",
+        "keys/identity.txt",
+    ]
+}
+
+fn import_args(archive: &str) -> Vec<&str> {
+    vec![
+        "import",
+        archive,
+        "--plan",
+        "plan.toml",
+        "--identity",
+        "keys/identity.txt",
+        "--store",
+        "target.db",
+        "--account",
+        "zorggroep-oost-test",
+    ]
+}
+
+/// Verify and import both refuse `archive` with exactly `want`, exit 3.
+fn both_refuse(h: &Handover, archive: &str, want: &[&str]) -> Value {
+    refused(h, &import_args(archive), 3, want);
+    refused(h, &verify_args(archive), 3, want)
+}
+
+fn message(doc: &Value, code: &str) -> String {
+    doc["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .find(|p| p["code"] == code)
+        .unwrap_or_else(|| panic!("no {code}: {doc:#}"))["message"]
+        .as_str()
+        .expect("message")
+        .to_owned()
+}
+
+// ---- 1. bounded time: overlapping entries ------------------------------
+
+/// 32 MiB of zeros, which deflate to a few dozen KiB.
+const KERNEL: usize = 32 << 20;
+const ALIASES: usize = 2000;
+
+#[test]
+fn overlapping_entries_are_zip_invalid_before_anything_is_inflated() {
+    let h = good();
+    let mut r = Repack::open(&h, "good.zip.age");
+    let kernel = format!("files/{}", "f".repeat(64));
+    let aliases: Vec<String> = (0..ALIASES).map(|i| format!("files/{i:064x}")).collect();
+    // The manifest lists every alias, so a reader that trusted the layout
+    // would inflate the kernel 2000 times (64 GB).
+    r.edit_manifest(|m| {
+        let entries = m["entries"].as_array_mut().expect("entries");
+        for name in &aliases {
+            entries
+                .push(serde_json::json!({"path": name, "size": KERNEL, "sha256": "0".repeat(64)}));
+        }
+        let total: u64 = entries.iter().map(|e| e["size"].as_u64().unwrap()).sum();
+        m["payload_oxum"] = format!("{total}.{}", entries.len()).into();
+    });
+    r.resign(&h);
+    let mut entries = r.entries.clone();
+    entries.push(Entry {
+        name: kernel.clone(),
+        data: vec![0u8; KERNEL],
+        method: zip::CompressionMethod::Deflated,
+    });
+    let mut zip = tamper::write_zip(&entries);
+    tamper::add_aliases(&mut zip, &kernel, &aliases);
+    tamper::save_zip(&h, &zip, "bomb.zip.age");
+    let doc = both_refuse(&h, "bomb.zip.age", &["zip-invalid"]);
+    let m = message(&doc, "zip-invalid");
+    assert!(m.contains("overlap") && m.contains("files/"), "{m}");
+}
+
+#[test]
+fn an_entry_running_into_the_central_directory_is_zip_invalid() {
+    let h = good();
+    let r = Repack::open(&h, "good.zip.age");
+    let mut zip = r.zip();
+    // The last entry's compressed size grows past the directory's start.
+    let last = r.entries.last().expect("entries").name.clone();
+    let past = u32::try_from(zip.len()).expect("a small ZIP");
+    tamper::patch_header(&mut zip, &last, 20, None, &past.to_le_bytes());
+    tamper::save_zip(&h, &zip, "bad.zip.age");
+    let doc = both_refuse(&h, "bad.zip.age", &["zip-invalid"]);
+    let m = message(&doc, "zip-invalid");
+    assert!(m.contains(&last) && m.contains("central directory"), "{m}");
+}
+
+#[test]
+fn a_bad_signature_stops_verify_before_the_payload_is_read() {
+    let h = good();
+    assert_eq!(h.run(&["keygen", "--out", "other"]).0, 0);
+    let mut r = Repack::open(&h, "good.zip.age");
+    // A changed payload entry that a payload check would report.
+    r.edit("account.json", |t| t.replacen("Noord", "Nood!", 1));
+    r.sign_with(&h.path("other/signing.key"));
+    r.save(&h, "bad.zip.age");
+    both_refuse(&h, "bad.zip.age", &["signature-invalid"]);
+}
