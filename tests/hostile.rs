@@ -121,8 +121,14 @@ fn overlapping_entries_are_zip_invalid_before_anything_is_inflated() {
     tamper::add_aliases(&mut zip, &kernel, &aliases);
     tamper::save_zip(&h, &zip, "bomb.zip.age");
     let doc = both_refuse(&h, "bomb.zip.age", &["zip-invalid"]);
-    let m = message(&doc, "zip-invalid");
-    assert!(m.contains("overlap") && m.contains("files/"), "{m}");
+    let overlap = doc["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["message"].as_str())
+        .find(|m| m.contains("overlap"))
+        .unwrap_or_else(|| panic!("no overlap named: {doc:#}"));
+    assert!(overlap.contains(&kernel), "{overlap}");
 }
 
 #[test]
@@ -150,4 +156,59 @@ fn a_bad_signature_stops_verify_before_the_payload_is_read() {
     r.sign_with(&h.path("other/signing.key"));
     r.save(&h, "bad.zip.age");
     both_refuse(&h, "bad.zip.age", &["signature-invalid"]);
+}
+
+// ---- 2. no parser differential: central directory vs local header ------
+
+/// The good archive's ZIP with one more entry, `files/extra`, not listed in
+/// the manifest: refusing it is the only finding.
+fn with_extra(h: &Handover) -> Vec<u8> {
+    let mut entries = Repack::open(h, "good.zip.age").entries;
+    entries.push(Entry::new("files/extra", "some bytes"));
+    tamper::write_zip(&entries)
+}
+
+#[test]
+fn a_local_header_that_disagrees_with_the_directory_is_zip_invalid() {
+    let h = good();
+    // (what differs, offset in the local header, bytes written there)
+    let cases: [(&str, usize, &[u8]); 5] = [
+        ("the name (`files/extrX`", 30 + 10, b"X"),
+        (
+            "the compression method (8 in the local header, 0",
+            8,
+            &[8, 0],
+        ),
+        ("the CRC-32", 14, &[0, 0, 0, 0]),
+        (
+            "the compressed size (11 in the local header, 10",
+            18,
+            &[11, 0, 0, 0],
+        ),
+        ("the size (9 in the local header, 10", 22, &[9, 0, 0, 0]),
+    ];
+    for (i, (what, offset, bytes)) in cases.into_iter().enumerate() {
+        let mut zip = with_extra(&h);
+        tamper::patch_local(&mut zip, "files/extra", offset, bytes);
+        let file = format!("differs-{i}.zip.age");
+        tamper::save_zip(&h, &zip, &file);
+        let doc = both_refuse(&h, &file, &["zip-invalid"]);
+        let m = message(&doc, "zip-invalid");
+        assert!(m.contains("entry `files/extra`"), "{what}: {m}");
+        assert!(m.contains(what), "{what}: {m}");
+        assert_eq!(doc["problems"][0]["path"], "files/extra", "{doc:#}");
+    }
+}
+
+#[test]
+fn zeros_under_a_data_descriptor_are_not_a_difference() {
+    let h = good();
+    let mut zip = with_extra(&h);
+    // Bit 3 in both headers; the local CRC and sizes left as zeros.
+    tamper::patch_header(&mut zip, "files/extra", 8, Some(6), &[8, 0]);
+    tamper::patch_local(&mut zip, "files/extra", 14, &[0; 12]);
+    tamper::save_zip(&h, &zip, "descriptor.zip.age");
+    let (code, doc) = h.json(&verify_args("descriptor.zip.age"));
+    assert_eq!(sorted_codes(&doc), ["entry-unexpected"], "{doc:#}");
+    assert_eq!(code, 3);
 }

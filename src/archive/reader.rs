@@ -243,6 +243,7 @@ impl ArchiveReader {
                 size: f.size(),
                 header_start: f.header_start(),
                 compressed: f.compressed_size(),
+                crc: f.crc32(),
             })
             .collect()
     }
@@ -265,7 +266,12 @@ impl ArchiveReader {
             match local::read_local(&mut self.raw, meta.header_start) {
                 Ok(Ok(header)) => match header.data_start.checked_add(meta.compressed) {
                     Some(end) => {
-                        readable[i] = true;
+                        let differs = local::differences(&meta.central(), &header);
+                        if differs.is_empty() {
+                            readable[i] = true;
+                        } else {
+                            problems.push(self.disagreement(&shown, &differs));
+                        }
                         spans.push(local::Span {
                             name: shown,
                             start: meta.header_start,
@@ -288,6 +294,14 @@ impl ArchiveReader {
                 .map(|(name, message)| self.zip_problem(message).path(name)),
         );
         Err(Error::Invalid(std::mem::take(problems)))
+    }
+
+    fn disagreement(&self, name: &str, differs: &[String]) -> Problem {
+        let why = format!(
+            "the local header disagrees with the central directory on {}",
+            differs.join(", ")
+        );
+        self.entry_problem(name, &why)
     }
 
     fn entry_problem(&self, name: &str, why: &str) -> Problem {
@@ -453,6 +467,25 @@ struct Meta {
     size: u64,
     header_start: u64,
     compressed: u64,
+    crc: u32,
+}
+
+impl Meta {
+    fn central(&self) -> local::Central<'_> {
+        let method = match self.compression {
+            CompressionMethod::Stored => Some(0),
+            CompressionMethod::Deflated => Some(8),
+            _ => None,
+        };
+        local::Central {
+            name: &self.name,
+            method,
+            encrypted: self.encrypted,
+            crc: self.crc,
+            compressed: self.compressed,
+            size: self.size,
+        }
+    }
 }
 
 fn decrypt(

@@ -337,13 +337,22 @@ pub fn patch_header(zip: &mut [u8], name: &str, offset: usize, local: Option<usi
     }
 }
 
-/// Makes entry `name`'s central directory claim `size` uncompressed bytes.
+/// Makes entry `name` claim `size` uncompressed bytes, in its central
+/// record and its local header alike (headers that disagree are another
+/// refusal).
 pub fn patch_size(zip: &mut [u8], name: &str, size: u32) {
-    let (central, _) = records(zip)
+    patch_header(zip, name, 24, Some(22), &size.to_le_bytes());
+}
+
+/// Overwrites bytes of entry `name`'s local header only, at `offset` from
+/// its start: a local header that disagrees with the central directory.
+pub fn patch_local(zip: &mut [u8], name: &str, offset: usize, bytes: &[u8]) {
+    let (_, local) = records(zip)
         .into_iter()
         .find(|&(c, _)| central_name(zip, c) == name.as_bytes())
         .unwrap_or_else(|| panic!("{name} is in the ZIP"));
-    zip[central + 24..central + 28].copy_from_slice(&size.to_le_bytes());
+    assert_eq!(&zip[local..local + 4], b"PK\x03\x04");
+    zip[local + offset..local + offset + bytes.len()].copy_from_slice(bytes);
 }
 
 /// Adds central directory records named `names`, each a copy of entry
