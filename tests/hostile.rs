@@ -212,3 +212,101 @@ fn zeros_under_a_data_descriptor_are_not_a_difference() {
     assert_eq!(sorted_codes(&doc), ["entry-unexpected"], "{doc:#}");
     assert_eq!(code, 3);
 }
+
+// ---- 3. no parser differential: duplicate JSON keys --------------------
+
+const REPORTS: &str = "groups/wonen-noord/dossiers/d-0001/daily_reports.jsonl";
+
+/// `{"text":"a", …}`: the key `text` now comes twice, the record's own
+/// last (serde_json keeps the last, other readers the first).
+fn text_twice(line: &str) -> String {
+    line.replacen('{', r#"{"text":"a","#, 1)
+}
+
+#[test]
+fn a_record_with_a_key_twice_is_record_invalid() {
+    let h = good();
+    let mut r = Repack::open(&h, "good.zip.age");
+    r.edit(REPORTS, |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
+        lines[0] = text_twice(&lines[0]);
+        lines.join("\n") + "\n"
+    });
+    r.refresh(REPORTS);
+    r.resign(&h);
+    r.save(&h, "bad.zip.age");
+    // The refused record is not counted either.
+    let doc = both_refuse(&h, "bad.zip.age", &["count-mismatch", "record-invalid"]);
+    let m = message(&doc, "record-invalid");
+    assert!(
+        m.contains(REPORTS) && m.contains("line 1") && m.contains("`text` appears twice"),
+        "{m}"
+    );
+}
+
+#[test]
+fn a_manifest_with_a_key_twice_is_manifest_invalid() {
+    let h = good();
+    let mut r = Repack::open(&h, "good.zip.age");
+    // A count that the typed parse would silently overwrite.
+    r.edit(dossier_transfer::archive::MANIFEST, |t| {
+        t.replacen("\"counts\": {", "\"counts\": {\"daily_reports\": 0,", 1)
+    });
+    r.resign(&h);
+    r.save(&h, "bad.zip.age");
+    let doc = both_refuse(&h, "bad.zip.age", &["manifest-invalid"]);
+    let m = message(&doc, "manifest-invalid");
+    assert!(m.contains("`daily_reports` appears twice"), "{m}");
+}
+
+/// A temp folder with the source fixture tree in `source/` and a store
+/// `s.db` that already holds the target fixture account.
+fn tree_and_store() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, tree) = with_fixture("source");
+    let target = fixtures().join("target").display().to_string();
+    let (code, _, err) = run(tmp.path(), &["account", "load", &target, "--store", "s.db"]);
+    assert_eq!(code, 0, "{err}");
+    (tmp, tree)
+}
+
+/// `account load source` into `s.db`: exit 3, exactly `want`, within the
+/// guard, `s.db` unchanged. Returns the document.
+fn load_refused(dir: &std::path::Path, want: &[&str]) -> Value {
+    let before = std::fs::read(dir.join("s.db")).expect("store");
+    let started = Instant::now();
+    let (code, doc) = run_json(dir, &["account", "load", "source", "--store", "s.db"]);
+    assert!(started.elapsed() < GUARD, "took {:?}", started.elapsed());
+    assert_eq!(sorted_codes(&doc), want, "{doc:#}");
+    assert_eq!(code, 3, "{doc:#}");
+    let after = std::fs::read(dir.join("s.db")).expect("store");
+    assert!(before == after, "the store changed");
+    doc
+}
+
+#[test]
+fn a_tree_with_a_key_twice_is_refused() {
+    let (tmp, tree) = tree_and_store();
+    let reports = tree.join("groups/wonen-noord/dossiers/d-0001/daily_reports.jsonl");
+    edit(&reports, |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
+        lines[0] = text_twice(&lines[0]);
+        lines.join("\n") + "\n"
+    });
+    let doc = load_refused(tmp.path(), &["record-invalid"]);
+    assert!(message(&doc, "record-invalid").contains("`text` appears twice"));
+
+    let (tmp, tree) = tree_and_store();
+    edit(&tree.join("account.json"), |t| {
+        t.replacen(
+            "\"name\": \"Zorggroep Noord\",",
+            "\"name\": \"Zorggroep Noord\",\n  \"name\": \"Iemand Anders\",",
+            1,
+        )
+    });
+    let doc = load_refused(tmp.path(), &["tree-invalid"]);
+    let m = message(&doc, "tree-invalid");
+    assert!(
+        m.contains("account.json") && m.contains("`name` appears twice"),
+        "{m}"
+    );
+}

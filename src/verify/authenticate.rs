@@ -89,6 +89,8 @@ fn signed_comment(
 /// reads.
 fn parse_manifest(bytes: &[u8]) -> Result<Manifest, Problem> {
     let invalid = |message: String| Problem::error(Code::ManifestInvalid, message).path(MANIFEST);
+    crate::json::check_slice(bytes)
+        .map_err(|e| invalid(format!("manifest.json does not parse: {e}")))?;
     let manifest: Manifest = serde_json::from_slice(bytes)
         .map_err(|e| invalid(format!("manifest.json does not parse: {e}")))?;
     if manifest.format != FORMAT {
