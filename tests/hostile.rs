@@ -310,3 +310,87 @@ fn a_tree_with_a_key_twice_is_refused() {
         "{m}"
     );
 }
+
+// ---- 4. the dossier tree is a tree -------------------------------------
+
+/// `account load source` run with a guard: a load that blocks (on a FIFO)
+/// is killed and fails the test instead of hanging it.
+fn load_guarded(dir: &std::path::Path) -> (i32, Value) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier-transfer"))
+        .current_dir(dir)
+        .args(["account", "load", "source", "--store", "s.db", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("binary runs");
+    let started = Instant::now();
+    while child.try_wait().expect("waits").is_none() {
+        if started.elapsed() > GUARD {
+            let _ = child.kill();
+            panic!("account load still ran after {GUARD:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("output");
+    let doc = serde_json::from_slice(&out.stdout).expect("a JSON document");
+    (out.status.code().unwrap_or(-1), doc)
+}
+
+/// Loads with the guard; asserts exit 3, only `tree-invalid`, a problem
+/// naming `path`, and `s.db` unchanged.
+fn tree_refused(dir: &std::path::Path, path: &str) {
+    let before = std::fs::read(dir.join("s.db")).expect("store");
+    let (code, doc) = load_guarded(dir);
+    assert_eq!(sorted_codes(&doc), ["tree-invalid"], "{doc:#}");
+    assert_eq!(code, 3, "{doc:#}");
+    assert!(
+        doc["problems"].as_array().expect("problems").iter().any(
+            |p| p["path"] == path && p["message"].as_str().is_some_and(|m| m.starts_with(path))
+        ),
+        "no problem names {path}: {doc:#}"
+    );
+    assert!(
+        std::fs::read(dir.join("s.db")).expect("store") == before,
+        "the store changed"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_in_a_tree_are_tree_invalid_and_never_followed() {
+    use std::os::unix::fs::symlink;
+    // A valid account.json, but outside the tree.
+    let (tmp, tree) = tree_and_store();
+    std::fs::rename(tree.join("account.json"), tmp.path().join("elsewhere.json")).expect("moved");
+    symlink("../elsewhere.json", tree.join("account.json")).expect("symlink");
+    tree_refused(tmp.path(), "account.json");
+    // A file's content that is a system file.
+    let (tmp, tree) = tree_and_store();
+    let content = std::fs::read_dir(tree.join("files"))
+        .expect("files/")
+        .next()
+        .expect("a file")
+        .expect("entry")
+        .path();
+    let name = format!("files/{}", content.file_name().unwrap().to_string_lossy());
+    std::fs::remove_file(&content).expect("removed");
+    symlink("/etc/passwd", &content).expect("symlink");
+    tree_refused(tmp.path(), &name);
+    // A dossier folder that is a link to another folder.
+    let (tmp, tree) = tree_and_store();
+    let dossier = tree.join("groups/wonen-noord/dossiers/d-0001");
+    std::fs::rename(&dossier, tmp.path().join("d-0001")).expect("moved");
+    symlink(tmp.path().join("d-0001"), &dossier).expect("symlink");
+    tree_refused(tmp.path(), "groups/wonen-noord/dossiers/d-0001");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_tree_is_tree_invalid_without_blocking() {
+    let (tmp, tree) = tree_and_store();
+    let rel = "groups/wonen-noord/dossiers/d-0001/daily_reports.jsonl";
+    std::fs::remove_file(tree.join(rel)).expect("removed");
+    let (code, _, err) = run_tool(tmp.path(), "mkfifo", &[&format!("source/{rel}")], b"");
+    assert_eq!(code, 0, "mkfifo: {err}");
+    tree_refused(tmp.path(), rel);
+}
