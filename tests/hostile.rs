@@ -394,3 +394,81 @@ fn a_fifo_in_a_tree_is_tree_invalid_without_blocking() {
     assert_eq!(code, 0, "mkfifo: {err}");
     tree_refused(tmp.path(), rel);
 }
+
+// ---- 5. the age layer --------------------------------------------------
+
+#[test]
+fn an_armored_archive_verifies() {
+    let h = good();
+    let armored = tamper::encrypt_armored(&h.plaintext("good.zip.age"), &[&h.recipient]);
+    assert!(armored.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----"));
+    std::fs::write(h.path("armored.zip.age"), &armored).expect("written");
+    let before = tree_bytes(h.dir());
+    let (code, doc) = h.json(&verify_args("armored.zip.age"));
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"]["dossiers"], 10, "{doc:#}");
+    assert!(tree_bytes(h.dir()) == before, "verify wrote a file");
+    // A damaged armor line, and a cut armor.
+    let mut damaged = armored.clone();
+    let at = armored.len() / 2;
+    damaged[at] = if damaged[at] == b'A' { b'B' } else { b'A' };
+    std::fs::write(h.path("damaged.zip.age"), &damaged).expect("written");
+    both_refuse(&h, "damaged.zip.age", &["archive-corrupt"]);
+    std::fs::write(h.path("cut.zip.age"), &armored[..armored.len() / 3]).expect("written");
+    both_refuse(&h, "cut.zip.age", &["archive-corrupt"]);
+}
+
+#[test]
+#[cfg_attr(missing_tool = "age", ignore = "needs `age`")]
+fn an_archive_armored_by_the_age_tool_verifies() {
+    if !tool("age") {
+        return;
+    }
+    let h = good();
+    std::fs::write(h.path("x.zip"), h.plaintext("good.zip.age")).expect("written");
+    let args = ["-a", "-r", &h.recipient, "-o", "cli.zip.age", "x.zip"];
+    let (code, _, err) = run_tool(h.dir(), "age", &args, b"");
+    assert_eq!(code, 0, "age -a: {err}");
+    let (code, doc) = h.json(&verify_args("cli.zip.age"));
+    assert_eq!(code, 0, "{doc:#}");
+    // And a binary one made by the tool, cut before its nonce ends.
+    let args = ["-r", &h.recipient, "-o", "bin.zip.age", "x.zip"];
+    assert_eq!(run_tool(h.dir(), "age", &args, b"").0, 0);
+    let bytes = std::fs::read(h.path("bin.zip.age")).expect("read");
+    let cut = &bytes[..tamper::age_header_len(&bytes) + 8];
+    std::fs::write(h.path("cut.zip.age"), cut).expect("written");
+    both_refuse(&h, "cut.zip.age", &["archive-corrupt"]);
+}
+
+#[test]
+fn empty_or_cut_age_headers_are_archive_corrupt() {
+    let h = good();
+    let good = std::fs::read(h.path("good.zip.age")).expect("read");
+    let header = tamper::age_header_len(&good);
+    // Where the MAC line starts: the header without it.
+    let mac = good
+        .windows(4)
+        .position(|w| w == b"\n---")
+        .expect("a MAC line")
+        + 1;
+    let cases: [(&str, &[u8]); 6] = [
+        ("empty", b""),
+        ("half-header", &good[..header / 2]),
+        ("no-mac", &good[..mac]),
+        (
+            "mac-without-value",
+            &[&good[..mac], b"---\n".as_slice()].concat(),
+        ),
+        ("no-nonce", &good[..header]),
+        ("half-nonce", &good[..header + 8]),
+    ];
+    for (name, bytes) in cases {
+        let file = format!("{name}.zip.age");
+        std::fs::write(h.path(&file), bytes).expect("written");
+        let doc = both_refuse(&h, &file, &["archive-corrupt"]);
+        assert!(
+            message(&doc, "archive-corrupt").contains(&file),
+            "{name}: {doc:#}"
+        );
+    }
+}

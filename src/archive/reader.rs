@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use unicode_normalization::UnicodeNormalization;
@@ -501,14 +501,13 @@ fn decrypt(
             format!("{shown}: {why}"),
         )])
     };
-    let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(1 << 20, file)).map_err(
-        |e| match e {
-            D::Io(e) => Error::io(path, e),
-            other => corrupt(format!(
-                "not a readable age file (the header is damaged?): {other}"
-            )),
-        },
-    )?;
+    let input = unarmor(path, BufReader::with_capacity(1 << 20, file))?;
+    let decryptor = age::Decryptor::new_buffered(input).map_err(|e| match e {
+        D::Io(e) if !cut_or_malformed(&e) => Error::io(path, e),
+        other => corrupt(format!(
+            "not a readable age file (the header is damaged or cut short?): {other}"
+        )),
+    })?;
     decryptor
         .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
         .map_err(|e| match e {
@@ -516,9 +515,51 @@ fn decrypt(
                 Code::DecryptFailed,
                 format!("{shown}: none of the given identities is a recipient of this archive; use the identity whose public key is in the plan's recipients"),
             )]),
-            D::Io(e) => Error::io(path, e),
-            other => corrupt(format!("the age header does not verify: {other}")),
+            D::Io(e) if !cut_or_malformed(&e) => Error::io(path, e),
+            other => corrupt(format!("the age header does not verify or the stream nonce is cut short: {other}")),
         })
+}
+
+/// An I/O error that is the file's fault (it ends too early, or age found
+/// bytes it cannot parse) rather than the disk's.
+fn cut_or_malformed(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+    )
+}
+
+const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
+
+/// The binary age file: `input` itself, or for an ASCII-armored file
+/// (`age -a`) its decoded bytes. The ZIP reader seeks, and the armor can
+/// only be decoded from its start, so the decoded ciphertext goes to an
+/// unnamed temporary file (never plaintext; gone when the reader is).
+fn unarmor(path: &Path, mut input: BufReader<File>) -> Result<BufReader<File>> {
+    let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
+    if !head.starts_with(ARMOR_BEGIN) {
+        return Ok(input);
+    }
+    let temp = || std::env::temp_dir();
+    let mut decoded = tempfile::tempfile().map_err(|e| Error::io(temp(), e))?;
+    let mut armored = age::armor::ArmoredReader::new(input);
+    let mut out = io::BufWriter::with_capacity(1 << 20, &mut decoded);
+    match io::copy(&mut armored, &mut out) {
+        Ok(_) => {}
+        Err(e) if cut_or_malformed(&e) => {
+            return Err(Error::Invalid(vec![problem(
+                Code::ArchiveCorrupt,
+                format!("{}: the ASCII armor is damaged: {e}", path.display()),
+            )]));
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    }
+    out.flush().map_err(|e| Error::io(temp(), e))?;
+    drop(out);
+    decoded
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(temp(), e))?;
+    Ok(BufReader::with_capacity(1 << 20, decoded))
 }
 
 /// Checks that the ZIP fills the plaintext exactly (a local header at the

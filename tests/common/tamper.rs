@@ -95,6 +95,24 @@ pub fn encrypt(plain: &[u8], recipients: &[&str]) -> Vec<u8> {
     out
 }
 
+/// `plain` encrypted with age to `recipients`, ASCII-armored (`age -a`).
+pub fn encrypt_armored(plain: &[u8], recipients: &[&str]) -> Vec<u8> {
+    use age::armor::{ArmoredWriter, Format};
+    let parsed: Vec<age::x25519::Recipient> = recipients
+        .iter()
+        .map(|r| r.parse().expect("an age recipient"))
+        .collect();
+    let encryptor =
+        age::Encryptor::with_recipients(parsed.iter().map(|r| r as &dyn age::Recipient))
+            .expect("encryptor");
+    let armor = ArmoredWriter::wrap_output(Vec::new(), Format::AsciiArmor).expect("armor");
+    let mut w = encryptor.wrap_output(armor).expect("age stream");
+    w.write_all(plain).expect("encrypted");
+    w.finish()
+        .and_then(|armor| armor.finish())
+        .expect("age finished")
+}
+
 /// Writes ZIP bytes, encrypted to the handover's recipient, to `out`.
 pub fn save_zip(h: &Handover, zip: &[u8], out: &str) {
     std::fs::write(h.path(out), encrypt(zip, &[&h.recipient])).expect("archive written");
