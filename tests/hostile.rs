@@ -121,14 +121,11 @@ fn overlapping_entries_are_zip_invalid_before_anything_is_inflated() {
     tamper::add_aliases(&mut zip, &kernel, &aliases);
     tamper::save_zip(&h, &zip, "bomb.zip.age");
     let doc = both_refuse(&h, "bomb.zip.age", &["zip-invalid"]);
-    let overlap = doc["problems"]
-        .as_array()
-        .expect("problems")
-        .iter()
-        .filter_map(|p| p["message"].as_str())
-        .find(|m| m.contains("overlap"))
-        .unwrap_or_else(|| panic!("no overlap named: {doc:#}"));
-    assert!(overlap.contains(&kernel), "{overlap}");
+    // The overlap comes first, and the output stays bounded.
+    let m = message(&doc, "zip-invalid");
+    assert!(m.contains("overlap") && m.contains(&kernel), "{m}");
+    let problems = doc["problems"].as_array().expect("problems");
+    assert!(problems.len() <= 101, "{} problems", problems.len());
 }
 
 #[test]

@@ -176,28 +176,42 @@ pub(super) struct Span {
 /// What overlaps: an entry's bytes running into the next entry's local
 /// header or into the central directory, which starts at `directory`.
 /// Every byte then belongs to one entry at most, so the work of reading
-/// the archive is bounded by its size on disk.
-pub(super) fn overlaps(mut spans: Vec<Span>, directory: u64) -> Vec<(String, String)> {
+/// the archive is bounded by its size on disk. At most `max` findings
+/// (entry name, message) are kept, since in a ZIP bomb every entry
+/// overlaps; the count says how many there were.
+pub(super) fn overlaps(
+    mut spans: Vec<Span>,
+    directory: u64,
+    max: usize,
+) -> (Vec<(String, String)>, usize) {
     spans.sort_by_key(|s| (s.start, s.end));
-    let mut found = Vec::new();
-    for pair in spans.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        if a.end > b.start {
-            let message = format!(
-                "entries `{}` and `{}` overlap: the bytes of `{}` ({}..{}) run into the local header of `{}` at offset {}; overlapping entries (a ZIP bomb) are refused",
-                a.name, b.name, a.name, a.start, a.end, b.name, b.start
-            );
-            found.push((a.name.clone(), message));
-        }
-    }
-    for s in spans.iter().filter(|s| s.end > directory) {
+    let into_next = spans.windows(2).filter(|w| w[0].end > w[1].start).map(|w| {
+        let (a, b) = (&w[0], &w[1]);
+        let (an, bn) = (a.name.escape_debug(), b.name.escape_debug());
+        let message = format!(
+            "entries `{an}` and `{bn}` overlap: the bytes of `{an}` ({}..{}) run into the local header of `{bn}` at offset {}; overlapping entries (a ZIP bomb) are refused",
+            a.start, a.end, b.start
+        );
+        (a.name.clone(), message)
+    });
+    let into_directory = spans.iter().filter(|s| s.end > directory).map(|s| {
         let message = format!(
             "entry `{}` ({}..{}) runs into the central directory at offset {directory}",
-            s.name, s.start, s.end
+            s.name.escape_debug(),
+            s.start,
+            s.end
         );
-        found.push((s.name.clone(), message));
+        (s.name.clone(), message)
+    });
+    let mut found = Vec::new();
+    let mut count = 0;
+    for finding in into_next.chain(into_directory) {
+        count += 1;
+        if found.len() < max {
+            found.push(finding);
+        }
     }
-    found
+    (found, count)
 }
 
 #[cfg(test)]
@@ -215,12 +229,15 @@ mod tests {
     #[test]
     fn touching_spans_do_not_overlap_and_shared_ones_do() {
         let ok = vec![span("b", 10, 20), span("a", 0, 10)];
-        assert!(overlaps(ok, 20).is_empty());
+        assert_eq!(overlaps(ok, 20, 10).1, 0);
         let bad = vec![span("a", 0, 15), span("b", 10, 20), span("c", 20, 31)];
-        let found = overlaps(bad, 30);
-        assert_eq!(found.len(), 2, "{found:?}");
+        let (found, count) = overlaps(bad, 30, 10);
+        assert_eq!((found.len(), count), (2, 2), "{found:?}");
         assert!(found[0].1.contains("`a` and `b` overlap"), "{found:?}");
         assert!(found[1].1.contains("central directory"), "{found:?}");
+        let bomb: Vec<Span> = (0..1000).map(|i| span(&format!("e{i}"), 0, 50)).collect();
+        let (found, count) = overlaps(bomb, 100, 10);
+        assert_eq!((found.len(), count), (10, 999));
     }
 
     #[test]

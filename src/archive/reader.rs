@@ -35,6 +35,10 @@ pub struct Caps {
     pub line_length: usize,
 }
 
+/// Overlaps named one by one; in a ZIP bomb every entry overlaps, and the
+/// first few say enough.
+const MAX_OVERLAPS: usize = 10;
+
 /// JSON nested this many levels deep is refused (serde_json's own limit:
 /// it parses at most one level less).
 pub const JSON_DEPTH: usize = 128;
@@ -188,10 +192,11 @@ impl ArchiveReader {
         let readable = self.check_local_headers(&metas, &mut problems)?;
         let mut folded: HashMap<String, String> = HashMap::new();
         let mut total = 0u64;
-        for (index, file) in metas.iter().enumerate() {
-            if !readable[index] {
+        for (i, file) in metas.iter().enumerate() {
+            if !readable[i] {
                 continue;
             }
+            let index = file.index;
             let name = match self.admit(index, file) {
                 Ok(Some(name)) => name,
                 Ok(None) => continue,
@@ -233,8 +238,9 @@ impl ArchiveReader {
     /// is read from the ZIP for it.
     fn central_directory(&self) -> Vec<Meta> {
         (0..self.zip.len())
-            .filter_map(|index| self.zip.by_index_data(index).ok())
-            .map(|f| Meta {
+            .filter_map(|index| Some((index, self.zip.by_index_data(index).ok()?)))
+            .map(|(index, f)| Meta {
+                index,
                 name: f.name_raw().to_vec(),
                 symlink: f.is_symlink(),
                 dir: f.is_dir(),
@@ -284,16 +290,22 @@ impl ArchiveReader {
                 Err(e) => problems.push(self.entry_problem(&shown, &e.to_string())),
             }
         }
-        let overlaps = local::overlaps(spans, self.zip.central_directory_start());
-        if overlaps.is_empty() {
+        let directory = self.zip.central_directory_start();
+        let (overlaps, count) = local::overlaps(spans, directory, MAX_OVERLAPS);
+        if count == 0 {
             return Ok(readable);
         }
-        problems.extend(
-            overlaps
-                .into_iter()
-                .map(|(name, message)| self.zip_problem(message).path(name)),
-        );
-        Err(Error::Invalid(std::mem::take(problems)))
+        // The overlap is the cause: it comes before what else was found.
+        let mut refusal: Vec<Problem> = overlaps
+            .into_iter()
+            .map(|(name, message)| self.zip_problem(message).path(name))
+            .collect();
+        if count > MAX_OVERLAPS {
+            let more = count - MAX_OVERLAPS;
+            refusal.push(self.zip_problem(format!("and {more} more overlapping entries")));
+        }
+        refusal.append(problems);
+        Err(Error::Invalid(refusal))
     }
 
     fn disagreement(&self, name: &str, differs: &[String]) -> Problem {
@@ -459,6 +471,8 @@ impl ArchiveReader {
 
 /// An entry's central-directory facts, copied out of the ZIP reader.
 struct Meta {
+    /// Its index in the ZIP reader.
+    index: usize,
     name: Vec<u8>,
     symlink: bool,
     dir: bool,
