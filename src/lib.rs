@@ -82,6 +82,7 @@ pub mod export;
 pub mod fixtures;
 pub mod generate;
 pub mod import;
+pub mod json;
 pub mod keys;
 pub mod lifecycle;
 pub mod model;

@@ -3,6 +3,7 @@
 
 mod capped;
 pub mod compress;
+mod local;
 pub mod manifest;
 mod names;
 pub mod reader;

@@ -6,6 +6,7 @@
 //! Memory is bounded by the caps, not by the archive's size.
 
 use super::capped::{Capped, JsonWatch, OVER_CAP, TOO_LARGE_SIGNS};
+use super::local;
 pub use super::names::unsafe_name;
 use super::names::{method_name, visible};
 use crate::error::{Error, Result};
@@ -14,7 +15,7 @@ use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use unicode_normalization::UnicodeNormalization;
@@ -33,6 +34,10 @@ pub struct Caps {
     /// The longest JSON line (default 16 MiB).
     pub line_length: usize,
 }
+
+/// Overlaps named one by one; in a ZIP bomb every entry overlaps, and the
+/// first few say enough.
+const MAX_OVERLAPS: usize = 10;
 
 /// JSON nested this many levels deep is refused (serde_json's own limit:
 /// it parses at most one level less).
@@ -56,8 +61,11 @@ type Plain = age::stream::StreamReader<BufReader<File>>;
 #[derive(Clone, Default)]
 struct Failure(Rc<RefCell<Option<String>>>);
 
+/// The decrypted stream, shared by the ZIP reader and the reader's own
+/// look at the local headers ([`super::local`]); both seek before they read.
+#[derive(Clone)]
 struct Tap {
-    inner: Plain,
+    inner: Rc<RefCell<Plain>>,
     failure: Failure,
 }
 
@@ -72,13 +80,15 @@ impl Tap {
 
 impl Read for Tap {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).inspect_err(|e| self.note(e))
+        let read = self.inner.borrow_mut().read(buf);
+        read.inspect_err(|e| self.note(e))
     }
 }
 
 impl Seek for Tap {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        self.inner.seek(pos).inspect_err(|e| self.note(e))
+        let sought = self.inner.borrow_mut().seek(pos);
+        sought.inspect_err(|e| self.note(e))
     }
 }
 
@@ -92,6 +102,8 @@ pub struct EntryInfo {
 
 pub struct ArchiveReader {
     zip: ZipArchive<Tap>,
+    /// The same stream as `zip`'s, for reading the local headers by hand.
+    raw: Tap,
     failure: Failure,
     entries: Vec<EntryInfo>,
     by_name: HashMap<String, usize>,
@@ -119,9 +131,10 @@ impl ArchiveReader {
         let plain = decrypt(path, file, identities)?;
         let failure = Failure::default();
         let mut tap = Tap {
-            inner: plain,
+            inner: Rc::new(RefCell::new(plain)),
             failure: failure.clone(),
         };
+        let raw = tap.clone();
         let corrupt = |failure: &Failure, fallback: Problem| match failure.0.borrow().as_ref() {
             Some(e) => problem(
                 Code::ArchiveCorrupt,
@@ -149,6 +162,7 @@ impl ArchiveReader {
         }
         let mut reader = ArchiveReader {
             zip,
+            raw,
             failure,
             entries: Vec::new(),
             by_name: HashMap::new(),
@@ -174,25 +188,16 @@ impl ArchiveReader {
                 "two entries have the same name",
             ));
         }
+        let metas = self.central_directory();
+        let readable = self.check_local_headers(&metas, &mut problems)?;
         let mut folded: HashMap<String, String> = HashMap::new();
         let mut total = 0u64;
-        for index in 0..self.zip.len() {
-            let meta = self.zip.by_index_raw(index).map(|f| Meta {
-                name: f.name_raw().to_vec(),
-                symlink: f.is_symlink(),
-                dir: f.is_dir(),
-                encrypted: f.encrypted(),
-                compression: f.compression(),
-                size: f.size(),
-            });
-            let file = match meta {
-                Ok(m) => m,
-                Err(e) => {
-                    problems.push(self.zip_problem(format!("entry {index}: {e}")));
-                    continue;
-                }
-            };
-            let name = match self.admit(index, &file) {
+        for (i, file) in metas.iter().enumerate() {
+            if !readable[i] {
+                continue;
+            }
+            let index = file.index;
+            let name = match self.admit(index, file) {
                 Ok(Some(name)) => name,
                 Ok(None) => continue,
                 Err(p) => {
@@ -227,6 +232,93 @@ impl ArchiveReader {
             ));
         }
         Ok(problems)
+    }
+
+    /// Every entry's central directory record, in archive order; nothing
+    /// is read from the ZIP for it.
+    fn central_directory(&self) -> Vec<Meta> {
+        (0..self.zip.len())
+            .filter_map(|index| Some((index, self.zip.by_index_data(index).ok()?)))
+            .map(|(index, f)| Meta {
+                index,
+                name: f.name_raw().to_vec(),
+                symlink: f.is_symlink(),
+                dir: f.is_dir(),
+                encrypted: f.encrypted(),
+                compression: f.compression(),
+                size: f.size(),
+                header_start: f.header_start(),
+                compressed: f.compressed_size(),
+                crc: f.crc32(),
+            })
+            .collect()
+    }
+
+    /// Reads every local header, in file order so that each age chunk is
+    /// decrypted once, and refuses the whole archive when entries overlap,
+    /// before anything is inflated. Which entries have a readable header.
+    fn check_local_headers(
+        &mut self,
+        metas: &[Meta],
+        problems: &mut Vec<Problem>,
+    ) -> Result<Vec<bool>> {
+        let mut order: Vec<usize> = (0..metas.len()).collect();
+        order.sort_by_key(|&i| metas[i].header_start);
+        let mut readable = vec![false; metas.len()];
+        let mut spans = Vec::with_capacity(metas.len());
+        for i in order {
+            let meta = &metas[i];
+            let shown = String::from_utf8_lossy(&meta.name).into_owned();
+            match local::read_local(&mut self.raw, meta.header_start) {
+                Ok(Ok(header)) => match header.data_start.checked_add(meta.compressed) {
+                    Some(end) => {
+                        let differs = local::differences(&meta.central(), &header);
+                        if differs.is_empty() {
+                            readable[i] = true;
+                        } else {
+                            problems.push(self.disagreement(&shown, &differs));
+                        }
+                        spans.push(local::Span {
+                            name: shown,
+                            start: meta.header_start,
+                            end,
+                        });
+                    }
+                    None => problems.push(self.entry_problem(&shown, "its size overflows")),
+                },
+                Ok(Err(why)) => problems.push(self.entry_problem(&shown, &why)),
+                Err(e) => problems.push(self.entry_problem(&shown, &e.to_string())),
+            }
+        }
+        let directory = self.zip.central_directory_start();
+        let (overlaps, count) = local::overlaps(spans, directory, MAX_OVERLAPS);
+        if count == 0 {
+            return Ok(readable);
+        }
+        // The overlap is the cause: it comes before what else was found.
+        let mut refusal: Vec<Problem> = overlaps
+            .into_iter()
+            .map(|(name, message)| self.zip_problem(message).path(name))
+            .collect();
+        if count > MAX_OVERLAPS {
+            let more = count - MAX_OVERLAPS;
+            refusal.push(self.zip_problem(format!("and {more} more overlapping entries")));
+        }
+        refusal.append(problems);
+        Err(Error::Invalid(refusal))
+    }
+
+    fn disagreement(&self, name: &str, differs: &[String]) -> Problem {
+        let why = format!(
+            "the local header disagrees with the central directory on {}",
+            differs.join(", ")
+        );
+        self.entry_problem(name, &why)
+    }
+
+    fn entry_problem(&self, name: &str, why: &str) -> Problem {
+        self.zip_problem(format!("entry `{}`: {why}", name.escape_debug()))
+            .path(name)
     }
 
     /// One entry's own metadata: its name when it is a file the reader
@@ -379,12 +471,35 @@ impl ArchiveReader {
 
 /// An entry's central-directory facts, copied out of the ZIP reader.
 struct Meta {
+    /// Its index in the ZIP reader.
+    index: usize,
     name: Vec<u8>,
     symlink: bool,
     dir: bool,
     encrypted: bool,
     compression: CompressionMethod,
     size: u64,
+    header_start: u64,
+    compressed: u64,
+    crc: u32,
+}
+
+impl Meta {
+    fn central(&self) -> local::Central<'_> {
+        let method = match self.compression {
+            CompressionMethod::Stored => Some(0),
+            CompressionMethod::Deflated => Some(8),
+            _ => None,
+        };
+        local::Central {
+            name: &self.name,
+            method,
+            encrypted: self.encrypted,
+            crc: self.crc,
+            compressed: self.compressed,
+            size: self.size,
+        }
+    }
 }
 
 fn decrypt(
@@ -400,14 +515,13 @@ fn decrypt(
             format!("{shown}: {why}"),
         )])
     };
-    let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(1 << 20, file)).map_err(
-        |e| match e {
-            D::Io(e) => Error::io(path, e),
-            other => corrupt(format!(
-                "not a readable age file (the header is damaged?): {other}"
-            )),
-        },
-    )?;
+    let input = unarmor(path, BufReader::with_capacity(1 << 20, file))?;
+    let decryptor = age::Decryptor::new_buffered(input).map_err(|e| match e {
+        D::Io(e) if !cut_or_malformed(&e) => Error::io(path, e),
+        other => corrupt(format!(
+            "not a readable age file (the header is damaged or cut short?): {other}"
+        )),
+    })?;
     decryptor
         .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
         .map_err(|e| match e {
@@ -415,9 +529,51 @@ fn decrypt(
                 Code::DecryptFailed,
                 format!("{shown}: none of the given identities is a recipient of this archive; use the identity whose public key is in the plan's recipients"),
             )]),
-            D::Io(e) => Error::io(path, e),
-            other => corrupt(format!("the age header does not verify: {other}")),
+            D::Io(e) if !cut_or_malformed(&e) => Error::io(path, e),
+            other => corrupt(format!("the age header does not verify or the stream nonce is cut short: {other}")),
         })
+}
+
+/// An I/O error that is the file's fault (it ends too early, or age found
+/// bytes it cannot parse) rather than the disk's.
+fn cut_or_malformed(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+    )
+}
+
+const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
+
+/// The binary age file: `input` itself, or for an ASCII-armored file
+/// (`age -a`) its decoded bytes. The ZIP reader seeks, and the armor can
+/// only be decoded from its start, so the decoded ciphertext goes to an
+/// unnamed temporary file (never plaintext; gone when the reader is).
+fn unarmor(path: &Path, mut input: BufReader<File>) -> Result<BufReader<File>> {
+    let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
+    if !head.starts_with(ARMOR_BEGIN) {
+        return Ok(input);
+    }
+    let temp = || std::env::temp_dir();
+    let mut decoded = tempfile::tempfile().map_err(|e| Error::io(temp(), e))?;
+    let mut armored = age::armor::ArmoredReader::new(input);
+    let mut out = io::BufWriter::with_capacity(1 << 20, &mut decoded);
+    match io::copy(&mut armored, &mut out) {
+        Ok(_) => {}
+        Err(e) if cut_or_malformed(&e) => {
+            return Err(Error::Invalid(vec![problem(
+                Code::ArchiveCorrupt,
+                format!("{}: the ASCII armor is damaged: {e}", path.display()),
+            )]));
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    }
+    out.flush().map_err(|e| Error::io(temp(), e))?;
+    drop(out);
+    decoded
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(temp(), e))?;
+    Ok(BufReader::with_capacity(1 << 20, decoded))
 }
 
 /// Checks that the ZIP fills the plaintext exactly (a local header at the

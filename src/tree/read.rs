@@ -223,6 +223,16 @@ impl Reader<'_> {
         source: &mut dyn TreeSource,
         path: &str,
     ) -> Result<Option<T>> {
+        // A key twice would be dropped silently by the typed parse below.
+        match crate::json::check_reader(source.open(path)?) {
+            Err(e) if e.is_io() => return Err(Error::io(path, std::io::Error::other(e))),
+            // Syntax errors are left to the typed parse, which names the field.
+            Err(e) if e.is_data() => {
+                self.at(path, e);
+                return Ok(None);
+            }
+            _ => {}
+        }
         let reader = source.open(path)?;
         let mut de = serde_json::Deserializer::from_reader(reader);
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
@@ -709,7 +719,7 @@ fn id_hash(folded: &str) -> u64 {
 
 /// Parses one line into an object.
 fn parse_line(text: &str) -> Result<Map<String, Value>, String> {
-    match serde_json::from_str::<Value>(text) {
+    match crate::json::from_str(text) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(format!("expected a JSON object, found {other}")),
         Err(e) => Err(format!("not valid JSON: {e}")),

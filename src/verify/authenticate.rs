@@ -11,7 +11,8 @@ use crate::problem::{Code, Problem};
 use std::collections::HashSet;
 
 /// Signature, trusted comment, manifest form and version. `None` when the
-/// manifest cannot be trusted enough to go on.
+/// manifest cannot be trusted enough to go on: it does not parse, or its
+/// signature is missing or does not verify.
 pub(super) fn authenticate(
     reader: &mut ArchiveReader,
     plan: &Plan,
@@ -52,7 +53,9 @@ pub(super) fn authenticate(
             ),
         ));
     }
-    Some((manifest, comment.unwrap_or_default()))
+    // A manifest its signer did not sign says nothing about which entries
+    // to read: no payload entry is opened on its word.
+    comment.map(|c| (manifest, c))
 }
 
 /// The trusted comment of a valid signature over the manifest's `bytes`.
@@ -86,6 +89,8 @@ fn signed_comment(
 /// reads.
 fn parse_manifest(bytes: &[u8]) -> Result<Manifest, Problem> {
     let invalid = |message: String| Problem::error(Code::ManifestInvalid, message).path(MANIFEST);
+    crate::json::check_slice(bytes)
+        .map_err(|e| invalid(format!("manifest.json does not parse: {e}")))?;
     let manifest: Manifest = serde_json::from_slice(bytes)
         .map_err(|e| invalid(format!("manifest.json does not parse: {e}")))?;
     if manifest.format != FORMAT {

@@ -73,6 +73,7 @@ pub fn verify(
             {
                 p.message = format!("{} ({})", p.message, plan.handover.recipients.join(", "));
             }
+            tidy(&mut problems);
             return Ok(Verified {
                 archive_sha256: archive_sha256.clone(),
                 problems,

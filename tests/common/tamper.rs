@@ -95,6 +95,24 @@ pub fn encrypt(plain: &[u8], recipients: &[&str]) -> Vec<u8> {
     out
 }
 
+/// `plain` encrypted with age to `recipients`, ASCII-armored (`age -a`).
+pub fn encrypt_armored(plain: &[u8], recipients: &[&str]) -> Vec<u8> {
+    use age::armor::{ArmoredWriter, Format};
+    let parsed: Vec<age::x25519::Recipient> = recipients
+        .iter()
+        .map(|r| r.parse().expect("an age recipient"))
+        .collect();
+    let encryptor =
+        age::Encryptor::with_recipients(parsed.iter().map(|r| r as &dyn age::Recipient))
+            .expect("encryptor");
+    let armor = ArmoredWriter::wrap_output(Vec::new(), Format::AsciiArmor).expect("armor");
+    let mut w = encryptor.wrap_output(armor).expect("age stream");
+    w.write_all(plain).expect("encrypted");
+    w.finish()
+        .and_then(|armor| armor.finish())
+        .expect("age finished")
+}
+
 /// Writes ZIP bytes, encrypted to the handover's recipient, to `out`.
 pub fn save_zip(h: &Handover, zip: &[u8], out: &str) {
     std::fs::write(h.path(out), encrypt(zip, &[&h.recipient])).expect("archive written");
@@ -337,11 +355,52 @@ pub fn patch_header(zip: &mut [u8], name: &str, offset: usize, local: Option<usi
     }
 }
 
-/// Makes entry `name`'s central directory claim `size` uncompressed bytes.
+/// Makes entry `name` claim `size` uncompressed bytes, in its central
+/// record and its local header alike (headers that disagree are another
+/// refusal).
 pub fn patch_size(zip: &mut [u8], name: &str, size: u32) {
-    let (central, _) = records(zip)
+    patch_header(zip, name, 24, Some(22), &size.to_le_bytes());
+}
+
+/// Overwrites bytes of entry `name`'s local header only, at `offset` from
+/// its start: a local header that disagrees with the central directory.
+pub fn patch_local(zip: &mut [u8], name: &str, offset: usize, bytes: &[u8]) {
+    let (_, local) = records(zip)
         .into_iter()
         .find(|&(c, _)| central_name(zip, c) == name.as_bytes())
         .unwrap_or_else(|| panic!("{name} is in the ZIP"));
-    zip[central + 24..central + 28].copy_from_slice(&size.to_le_bytes());
+    assert_eq!(&zip[local..local + 4], b"PK\x03\x04");
+    zip[local + offset..local + offset + bytes.len()].copy_from_slice(bytes);
+}
+
+/// Adds central directory records named `names`, each a copy of entry
+/// `of`'s record: every one points at `of`'s local header and data, the
+/// overlapping-entry ZIP bomb (many entries, one compressed run).
+pub fn add_aliases(zip: &mut Vec<u8>, of: &str, names: &[String]) {
+    let (central, _) = records(zip)
+        .into_iter()
+        .find(|&(c, _)| central_name(zip, c) == of.as_bytes())
+        .unwrap_or_else(|| panic!("{of} is in the ZIP"));
+    let name_len = u16_at(zip, central + 28);
+    let rest = u16_at(zip, central + 30) + u16_at(zip, central + 32);
+    let fixed = zip[central..central + 46].to_vec();
+    let tail = zip[central + 46 + name_len..central + 46 + name_len + rest].to_vec();
+    let eocd = zip.len() - 22;
+    let mut added = Vec::new();
+    for name in names {
+        let mut record = fixed.clone();
+        let len = u16::try_from(name.len()).expect("a short name");
+        record[28..30].copy_from_slice(&len.to_le_bytes());
+        record.extend_from_slice(name.as_bytes());
+        record.extend_from_slice(&tail);
+        added.extend_from_slice(&record);
+    }
+    let mut end = zip.split_off(eocd);
+    zip.extend_from_slice(&added);
+    let count = u16::try_from(u16_at(&end, 10) + names.len()).expect("under 65536 entries");
+    end[8..10].copy_from_slice(&count.to_le_bytes());
+    end[10..12].copy_from_slice(&count.to_le_bytes());
+    let size = u32::try_from(u32_at(&end, 12) + added.len()).expect("a small directory");
+    end[12..16].copy_from_slice(&size.to_le_bytes());
+    zip.extend_from_slice(&end);
 }
