@@ -52,18 +52,22 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Sets `missing_tool = "<name>"` for each tool not on the PATH, which
-/// marks the tests that need it `#[ignore]`. With
+/// Sets `missing_tool = "<name>"` for each tool not on the PATH (and
+/// `"postgres"` when `DOSSIER_TRANSFER_TEST_POSTGRES` names no server),
+/// which marks the tests that need it `#[ignore]`. With
 /// `DOSSIER_TRANSFER_REQUIRE_TOOLS=1` (CI) nothing is marked: a missing
 /// tool then fails its tests instead of hiding them.
 fn missing_tools() {
-    let names: Vec<String> = TOOLS.iter().map(|t| format!("\"{t}\"")).collect();
+    let mut names: Vec<String> = TOOLS.iter().map(|t| format!("\"{t}\"")).collect();
+    // Not a command but a server: the tests on PostgreSQL need one named.
+    names.push("\"postgres\"".to_owned());
     println!(
         "cargo:rustc-check-cfg=cfg(missing_tool, values({}))",
         names.join(", ")
     );
     println!("cargo:rerun-if-env-changed=PATH");
     println!("cargo:rerun-if-env-changed=DOSSIER_TRANSFER_REQUIRE_TOOLS");
+    println!("cargo:rerun-if-env-changed=DOSSIER_TRANSFER_TEST_POSTGRES");
     let path = std::env::var_os("PATH").unwrap_or_default();
     let dirs: Vec<_> = std::env::split_paths(&path)
         .filter(|d| d.is_dir())
@@ -79,5 +83,8 @@ fn missing_tools() {
         if !dirs.iter().any(|d| d.join(tool).is_file()) {
             println!("cargo:rustc-cfg=missing_tool=\"{tool}\"");
         }
+    }
+    if std::env::var_os("DOSSIER_TRANSFER_TEST_POSTGRES").is_none() {
+        println!("cargo:rustc-cfg=missing_tool=\"postgres\"");
     }
 }

@@ -931,6 +931,10 @@ mod on_postgres {
     use super::*;
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn test_account_then_live() {
         if let Some(h) = Handover::postgres() {
             super::test_account_then_live_on(h);
@@ -938,6 +942,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn test_group_with_rollback_and_reimport() {
         if let Some(h) = Handover::postgres() {
             super::test_group_with_rollback_and_reimport_on(h);
@@ -945,6 +953,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn dress_rehearsal_then_live() {
         if let Some(h) = Handover::postgres() {
             super::dress_rehearsal_then_live_on(h);
@@ -952,6 +964,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn an_account_outside_the_plan_is_refused() {
         if let Some(h) = Handover::postgres() {
             super::an_account_outside_the_plan_is_refused_on(h);
@@ -959,6 +975,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn an_archive_that_fails_verify_is_refused() {
         if let Some(h) = Handover::postgres() {
             super::an_archive_that_fails_verify_is_refused_on(h);
@@ -966,6 +986,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn references_ids_teammates_and_files_on_the_target() {
         if let Some(h) = Handover::postgres() {
             super::references_ids_teammates_and_files_on_the_target_on(h);
@@ -973,6 +997,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn teammates_chosen_are_created_inactive() {
         if let Some(h) = Handover::postgres() {
             super::teammates_chosen_are_created_inactive_on(h);
@@ -980,6 +1008,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn rollback_restores_the_account_byte_for_byte() {
         if let Some(h) = Handover::postgres() {
             super::rollback_restores_the_account_byte_for_byte_on(h);
@@ -987,6 +1019,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn unlock_clears_a_failed_imports_mark_only() {
         if let Some(h) = Handover::postgres() {
             super::unlock_clears_a_failed_imports_mark_only_on(h);
@@ -994,6 +1030,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn a_killed_import_leaves_the_target_as_it_was() {
         if let Some(h) = Handover::postgres() {
             super::a_killed_import_leaves_the_target_as_it_was_on(h);
@@ -1001,6 +1041,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn a_write_during_a_running_import_is_refused_and_changes_nothing() {
         if let Some(h) = Handover::postgres() {
             super::a_write_during_a_running_import_is_refused_and_changes_nothing_on(h);
@@ -1008,6 +1052,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn the_target_configuration_and_member_limit_are_checked_again() {
         if let Some(h) = Handover::postgres() {
             super::the_target_configuration_and_member_limit_are_checked_again_on(h);
@@ -1015,6 +1063,10 @@ mod on_postgres {
     }
 
     #[test]
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
     fn check_after_an_import_does_not_count_the_migrations_own_dossiers() {
         if let Some(h) = Handover::postgres() {
             super::check_after_an_import_does_not_count_the_migrations_own_dossiers_on(h);

@@ -37,6 +37,10 @@ fn dump(dir: &std::path::Path, store: &str, account: &str, out: &str) {
 }
 
 #[test]
+#[cfg_attr(
+    missing_tool = "postgres",
+    ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+)]
 fn tls_with_a_scram_password_and_pgpassword() {
     let Some(admin) = server() else { return };
     let Ok(tls) = std::env::var("DOSSIER_TRANSFER_TEST_POSTGRES_TLS") else {
@@ -88,6 +92,10 @@ fn tls_with_a_scram_password_and_pgpassword() {
 }
 
 #[test]
+#[cfg_attr(
+    missing_tool = "postgres",
+    ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+)]
 fn a_wrong_password_is_refused_and_never_shown() {
     let Some(admin) = server() else { return };
     let Ok(tls) = std::env::var("DOSSIER_TRANSFER_TEST_POSTGRES_TLS") else {
@@ -105,6 +113,10 @@ fn a_wrong_password_is_refused_and_never_shown() {
 }
 
 #[test]
+#[cfg_attr(
+    missing_tool = "postgres",
+    ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+)]
 fn a_database_without_a_store_is_refused_by_a_reading_command() {
     let Some(admin) = server() else { return };
     let db = TestDb::new(&admin);
@@ -120,6 +132,10 @@ fn a_database_without_a_store_is_refused_by_a_reading_command() {
 /// The fixtures and a generated account, loaded into each engine and
 /// dumped from each: the same bytes.
 #[test]
+#[cfg_attr(
+    missing_tool = "postgres",
+    ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+)]
 fn both_engines_dump_the_same_trees() {
     let Some(admin) = server() else { return };
     let db = TestDb::new(&admin);
@@ -163,6 +179,10 @@ fn both_engines_dump_the_same_trees() {
 /// One archive imported into a SQLite target and into a PostgreSQL one:
 /// the same dumps and the same report digests.
 #[test]
+#[cfg_attr(
+    missing_tool = "postgres",
+    ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+)]
 fn one_archive_imports_the_same_into_both_engines() {
     let Some(admin) = server() else { return };
     let h = Handover::new();
@@ -221,6 +241,10 @@ fn one_archive_imports_the_same_into_both_engines() {
 /// While an import holds the target account, another account in the same
 /// database is loaded, listed and dumped; the held account refuses writes.
 #[test]
+#[cfg_attr(
+    missing_tool = "postgres",
+    ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+)]
 fn other_accounts_stay_writable_while_an_import_holds_one() {
     let Some(h) = Handover::postgres() else {
         return;

@@ -48,9 +48,9 @@ impl Harness for Sqlite {
 /// One module of tests per engine: `$harness` is an `Option` of the
 /// engine's harness (`None`: the engine is not here, the test is skipped).
 macro_rules! engine_tests {
-    ($engine:ident, $harness:expr) => {
+    ($engine:ident, $harness:expr $(, #[$attr:meta])?) => {
         mod $engine {
-            engine_tests!(@each $harness, [
+            engine_tests!(@each $harness, [$(#[$attr])?], [
                 accounts_groups_teammates_and_dossiers_read_back,
                 records_read_back_in_order_and_by_folded_id,
                 contents_round_trip_in_chunks_and_are_stored_once,
@@ -67,20 +67,29 @@ macro_rules! engine_tests {
             ]);
         }
     };
-    (@each $harness:expr, [$($test:ident),* $(,)?]) => {
-        $(
-            #[test]
-            fn $test() {
-                if let Some(h) = $harness {
-                    super::$test(&h);
-                }
+    // One test at a time, so that the attributes repeat with each.
+    (@each $harness:expr, [$($attr:tt)*], []) => {};
+    (@each $harness:expr, [$($attr:tt)*], [$test:ident $(, $rest:ident)* $(,)?]) => {
+        #[test]
+        $($attr)*
+        fn $test() {
+            if let Some(h) = $harness {
+                super::$test(&h);
             }
-        )*
+        }
+        engine_tests!(@each $harness, [$($attr)*], [$($rest),*]);
     };
 }
 
 engine_tests!(sqlite, Some(super::Sqlite::new()));
-engine_tests!(postgres, super::Postgres::new());
+engine_tests!(
+    postgres,
+    super::Postgres::new(),
+    #[cfg_attr(
+        missing_tool = "postgres",
+        ignore = "needs a PostgreSQL server (DOSSIER_TRANSFER_TEST_POSTGRES)"
+    )]
+);
 
 const MIGRATION: &str = "noord-naar-oost";
 
