@@ -8,7 +8,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -19,7 +19,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// The sha256 of a file, streamed.
-pub fn sha256_file(path: &std::path::Path) -> crate::error::Result<String> {
+pub(crate) fn sha256_file(path: &std::path::Path) -> crate::error::Result<String> {
     let file = std::fs::File::open(path).map_err(|e| crate::error::Error::io(path, e))?;
     let mut r = HashingReader::new(io::BufReader::with_capacity(1 << 20, file));
     io::copy(&mut r, &mut io::sink()).map_err(|e| crate::error::Error::io(path, e))?;
@@ -27,7 +27,7 @@ pub fn sha256_file(path: &std::path::Path) -> crate::error::Result<String> {
 }
 
 /// Hashes and counts everything read through it.
-pub struct HashingReader<R> {
+pub(crate) struct HashingReader<R> {
     inner: R,
     hasher: Sha256,
     bytes: u64,
@@ -58,7 +58,7 @@ impl<R: Read> Read for HashingReader<R> {
 }
 
 /// Hashes and counts everything written through it.
-pub struct HashingWriter<W> {
+pub(crate) struct HashingWriter<W> {
     inner: W,
     hasher: Sha256,
     bytes: u64,

@@ -35,7 +35,7 @@ pub const MIGRATION_ID: &str = "noord-naar-oost-2026-11";
 /// The fixture plan's cut-off: d-0011 was created after it.
 pub const CUT_OFF: &str = "2026-11-20T17:00:00+01:00";
 /// The first day of daily reports that move.
-pub const REPORTS_SINCE: &str = "2025-01-01";
+pub(crate) const REPORTS_SINCE: &str = "2025-01-01";
 /// The fixture plan's level: B, through the test account.
 pub const TEST_LEVEL: &str = "test-account";
 
@@ -51,7 +51,7 @@ pub const PASSING: [&str; 9] = [
 pub struct Consent {
     pub name: &'static str,
     pub email: &'static str,
-    pub given_on: &'static str,
+    pub(crate) given_on: &'static str,
     pub reference: &'static str,
 }
 
@@ -77,7 +77,7 @@ pub const APPROVER: &str = "B. Bakker <b.bakker@oost.example>";
 /// The fixture plan's `[data]` value for a data type: everything moves,
 /// daily reports from [`REPORTS_SINCE`], except teammates, who stay
 /// attributions (the target has its own team).
-pub fn data_choice(data_type: DataType) -> String {
+pub(crate) fn data_choice(data_type: DataType) -> String {
     match data_type {
         DataType::DailyReports => format!("{{ since = \"{REPORTS_SINCE}\" }}"),
         DataType::Teammates => "false".to_owned(),
@@ -132,7 +132,7 @@ pub fn load(store: &mut dyn Store, name: &str) -> Result<LoadSummary> {
 }
 
 /// One bundled dossier tree, e.g. `source`, `target`, `test-account`.
-pub struct Embedded {
+pub(crate) struct Embedded {
     prefix: String,
 }
 

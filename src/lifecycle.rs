@@ -30,7 +30,7 @@ fn imported(store: &dyn Store, plan: &Plan, slug: &str) -> Result<(AccountRow, S
 }
 
 /// The manifest the journal keeps with an import.
-pub fn journal_manifest(entry: &Entry) -> Result<Manifest> {
+pub(crate) fn journal_manifest(entry: &Entry) -> Result<Manifest> {
     let text = entry.manifest.as_deref().unwrap_or_default();
     serde_json::from_str(text)
         .map_err(|e| Error::corrupt("the journal's manifest does not parse", e))

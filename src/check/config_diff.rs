@@ -8,14 +8,14 @@ use crate::problem::{Code, Severity};
 use serde::Serialize;
 use std::fmt;
 
-pub const FIELD_MISSING: Code = Code::ConfigFieldMissing;
-pub const FIELD_TYPE_MISMATCH: Code = Code::ConfigFieldTypeMismatch;
-pub const OPTION_MISSING: Code = Code::ConfigOptionMissing;
-pub const LABEL_MISSING: Code = Code::ConfigLabelMissing;
-pub const AGENDA_TYPE_MISSING: Code = Code::ConfigAgendaTypeMissing;
-pub const PRODUCT_MISSING: Code = Code::ConfigProductMissing;
-pub const PRODUCT_UNIT_DIFFERS: Code = Code::ConfigProductUnitDiffers;
-pub const LABEL_DIFFERS: Code = Code::ConfigLabelDiffers;
+pub(crate) const FIELD_MISSING: Code = Code::ConfigFieldMissing;
+pub(crate) const FIELD_TYPE_MISMATCH: Code = Code::ConfigFieldTypeMismatch;
+pub(crate) const OPTION_MISSING: Code = Code::ConfigOptionMissing;
+pub(crate) const LABEL_MISSING: Code = Code::ConfigLabelMissing;
+pub(crate) const AGENDA_TYPE_MISSING: Code = Code::ConfigAgendaTypeMissing;
+pub(crate) const PRODUCT_MISSING: Code = Code::ConfigProductMissing;
+pub(crate) const PRODUCT_UNIT_DIFFERS: Code = Code::ConfigProductUnitDiffers;
+pub(crate) const LABEL_DIFFERS: Code = Code::ConfigLabelDiffers;
 
 /// The element of the configuration a difference is about. It is also what
 /// the difference's record count counts (see `usage.rs`).
@@ -71,7 +71,7 @@ pub struct Difference {
     /// What differs, in words (without the element's name).
     pub detail: String,
     /// Whether `align` fixes it by appending to the target.
-    pub fixable: bool,
+    pub(crate) fixable: bool,
 }
 
 impl Difference {

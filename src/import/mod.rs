@@ -4,7 +4,7 @@
 
 mod checks;
 mod ids;
-pub mod sink;
+pub(crate) mod sink;
 
 use crate::archive::manifest::Manifest;
 use crate::archive::reader::Caps;
@@ -236,7 +236,7 @@ fn refuse_if_imported(store: &dyn Store, plan: &Plan, account: &AccountRow) -> R
 
 /// The stage follows from the account: the plan's test account is the test
 /// stage, its target account the live stage.
-pub fn stage_of(plan: &Plan, slug: &str) -> Result<Stage> {
+pub(crate) fn stage_of(plan: &Plan, slug: &str) -> Result<Stage> {
     if slug == plan.target.account {
         Ok(Stage::Live)
     } else if plan.target.test_account.as_deref() == Some(slug) {

@@ -48,7 +48,7 @@ pub struct GeneratedFiles {
     pub identity: PathBuf,
     pub recipient: PathBuf,
     pub signing_key: PathBuf,
-    pub signing_pub: PathBuf,
+    pub(crate) signing_pub: PathBuf,
 }
 
 /// Writes a new age identity and minisign key pair into `dir` (created if

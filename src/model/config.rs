@@ -42,7 +42,7 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    pub fn has_options(self) -> bool {
+    pub(crate) fn has_options(self) -> bool {
         matches!(self, FieldKind::Choice | FieldKind::MultiChoice)
     }
 
@@ -118,11 +118,11 @@ impl Config {
             .find(|f| f.key == field)
     }
 
-    pub fn report_label(&self, key: &str) -> Option<&Label> {
+    pub(crate) fn report_label(&self, key: &str) -> Option<&Label> {
         self.report_labels.iter().find(|l| l.key == key)
     }
 
-    pub fn agenda_type(&self, key: &str) -> Option<&Label> {
+    pub(crate) fn agenda_type(&self, key: &str) -> Option<&Label> {
         self.agenda_types.iter().find(|l| l.key == key)
     }
 
@@ -132,7 +132,7 @@ impl Config {
 
     /// Rule violations as (field path, message), e.g. duplicate keys or a
     /// choice field without options.
-    pub fn violations(&self) -> Vec<(String, String)> {
+    pub(crate) fn violations(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (pi, page) in self.pages.iter().enumerate() {
@@ -204,7 +204,7 @@ fn key_rule(key: &str, at: &str, out: &mut Vec<(String, String)>) {
 
 impl ConfigField {
     /// Whether `value` is valid for this field; the error says why not.
-    pub fn check_value(&self, value: &Value) -> Result<(), String> {
+    pub(crate) fn check_value(&self, value: &Value) -> Result<(), String> {
         let ok = match (self.kind, value) {
             (FieldKind::Text | FieldKind::Textarea, Value::String(_)) => true,
             (FieldKind::Number, Value::Number(_)) => true,
@@ -242,7 +242,7 @@ impl ConfigField {
     }
 
     /// The options a value uses (for counting uses of a missing option).
-    pub fn options_used(value: &Value) -> Vec<&str> {
+    pub(crate) fn options_used(value: &Value) -> Vec<&str> {
         match value {
             Value::String(s) => vec![s.as_str()],
             Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),

@@ -4,7 +4,7 @@
 pub mod config;
 pub mod kinds;
 pub mod syntax;
-pub mod validate;
+pub(crate) mod validate;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,11 +70,11 @@ pub enum DossierStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Contact {
+pub(crate) struct Contact {
     pub name: String,
-    pub relation: String,
+    pub(crate) relation: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub(crate) phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
@@ -94,15 +94,15 @@ pub struct Dossier {
     pub id: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birth_date: Option<String>,
+    pub(crate) birth_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bsn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_number: Option<String>,
+    pub(crate) client_number: Option<String>,
     pub status: DossierStatus,
     pub created_at: String,
-    pub updated_at: String,
-    pub contacts: Vec<Contact>,
+    pub(crate) updated_at: String,
+    pub(crate) contacts: Vec<Contact>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 /// A reference out of a record that can only be resolved once the whole
 /// account (or archive) has been read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reference {
+pub(crate) enum Reference {
     /// A `files` record of the same dossier.
     File(String),
     /// Another dossier of the account.
@@ -24,12 +24,12 @@ pub enum Reference {
 pub struct Checked {
     pub id: String,
     pub created_at: Timestamp,
-    pub refs: Vec<Reference>,
+    pub(crate) refs: Vec<Reference>,
 }
 
 /// Checks one record of `kind` against the kinds table and `config`. All
 /// rule violations are returned, each naming its field.
-pub fn check_record(
+pub(crate) fn check_record(
     kind: &Kind,
     record: &Map<String, Value>,
     config: &Config,

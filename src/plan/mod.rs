@@ -30,7 +30,7 @@ use walk::{Cx, Section};
 
 /// The largest plan read: about 20,000 `select` entries, so a hostile plan
 /// cannot make the parser hold hundreds of MiB.
-pub const MAX_PLAN: u64 = 1 << 20;
+pub(crate) const MAX_PLAN: u64 = 1 << 20;
 
 const PLAN_INVALID: Code = Code::PlanInvalid;
 const UNKNOWN_KEY: Code = Code::PlanUnknownKey;
@@ -69,7 +69,7 @@ pub struct Plan {
     pub id: String,
     /// As written in the file (it is what the digest covers).
     pub cut_off: String,
-    pub cut_off_at: Timestamp,
+    pub(crate) cut_off_at: Timestamp,
     pub test_level: TestLevel,
     pub source: SourceSide,
     pub target: TargetSide,
@@ -111,7 +111,7 @@ impl TestLevel {
     }
 
     /// Whether this level imports into `target.test_account` first.
-    pub fn needs_test_account(self) -> bool {
+    pub(crate) fn needs_test_account(self) -> bool {
         self != TestLevel::TestGroup
     }
 }
@@ -163,13 +163,13 @@ impl DataChoice {
 
     /// The first report date that moves; `None` is no lower bound (or daily
     /// reports are not chosen).
-    pub fn daily_reports_since(&self) -> Option<Date> {
+    pub(crate) fn daily_reports_since(&self) -> Option<Date> {
         self.daily_reports_since
             .filter(|_| self.chosen(DataType::DailyReports))
     }
 
     /// In [`DataType::ALL`] order.
-    pub fn chosen_types(&self) -> Vec<DataType> {
+    pub(crate) fn chosen_types(&self) -> Vec<DataType> {
         DataType::ALL
             .into_iter()
             .filter(|dt| self.chosen(*dt))
@@ -201,7 +201,7 @@ impl DataChoice {
 pub struct Consent {
     pub name: String,
     pub email: String,
-    pub given_on: Date,
+    pub(crate) given_on: Date,
     pub reference: String,
 }
 
@@ -279,7 +279,7 @@ impl Plan {
 
     /// The plan as parsed with every default filled in; the archive stores
     /// it as plan.json and its canonical text gives the digest.
-    pub fn canonical_value(&self) -> Value {
+    pub(crate) fn canonical_value(&self) -> Value {
         json!({
             "id": self.id,
             "cut_off": self.cut_off,
@@ -297,12 +297,12 @@ impl Plan {
     }
 
     /// RFC 8785 text of [`Plan::canonical_value`].
-    pub fn canonical_json(&self) -> String {
+    pub(crate) fn canonical_json(&self) -> String {
         canonical_json(&self.canonical_value())
     }
 
     /// The distinct target group keys, in order of first appearance.
-    pub fn target_group_keys(&self) -> Vec<String> {
+    pub(crate) fn target_group_keys(&self) -> Vec<String> {
         match &self.dossiers {
             Selection::All { to_group } => vec![to_group.clone()],
             Selection::Select(entries) => {

@@ -43,7 +43,7 @@ impl Lang {
     }
 
     /// A number with the language's thousands separator.
-    pub fn num(self, n: u64) -> String {
+    pub(crate) fn num(self, n: u64) -> String {
         let sep = match self {
             Lang::Nl => '.',
             Lang::En => ',',

@@ -4,7 +4,7 @@
 pub mod compare;
 pub mod data;
 pub mod html;
-pub mod lang;
+pub(crate) mod lang;
 pub mod text;
 
 pub use data::{Report, build};

@@ -32,7 +32,7 @@ pub fn load_dir(store: &mut dyn Store, dir: &Path, replace: bool) -> Result<Load
 }
 
 /// Loads a tree from any source (a folder, the bundled fixtures).
-pub fn load(
+pub(crate) fn load(
     store: &mut dyn Store,
     source: &mut dyn TreeSource,
     replace: bool,

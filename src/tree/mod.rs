@@ -2,16 +2,16 @@
 //! archive payload. [`read`] validates a tree and hands what it holds to a
 //! [`read::Sink`]; [`write`] dumps an account from the store.
 
-pub mod layout;
-pub mod lines;
+pub(crate) mod layout;
+pub(crate) mod lines;
 pub mod load;
-pub mod read;
-pub mod source;
+pub(crate) mod read;
+pub(crate) mod source;
 pub mod write;
 
 /// Serialises a value as pretty JSON with sorted keys and a final newline:
 /// the form of every `.json` file the tool writes.
-pub fn pretty_json<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+pub(crate) fn pretty_json<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
     // `to_value` builds sorted maps (serde_json without preserve_order).
     let value = serde_json::to_value(value)?;
     let mut s = serde_json::to_string_pretty(&value)?;

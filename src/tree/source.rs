@@ -19,7 +19,7 @@ pub trait TreeSource {
 }
 
 /// A tree in a folder.
-pub struct DirSource {
+pub(crate) struct DirSource {
     root: PathBuf,
 }
 

@@ -123,7 +123,7 @@ pub fn verify(
 /// How many findings of one code are reported one by one; the rest are
 /// counted, so a hostile manifest of millions of entries cannot fill the
 /// output (and the operator's screen) with the same finding.
-pub const MAX_PER_CODE: usize = 100;
+pub(crate) const MAX_PER_CODE: usize = 100;
 
 /// Keeps the first of equal findings, and the first `archive-corrupt`:
 /// once the encrypted stream is damaged, every later read past the damage

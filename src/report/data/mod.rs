@@ -7,7 +7,8 @@
 mod build;
 mod history;
 
-pub use build::{build, kind_rank};
+pub use build::build;
+pub(crate) use build::kind_rank;
 
 use crate::export::walk::LeftBehind;
 use crate::problem::Problem;
@@ -22,11 +23,11 @@ use serde::Serialize;
 pub struct Report {
     pub migration: String,
     /// The sha256 of the plan given to `report`.
-    pub plan_sha256: String,
+    pub(crate) plan_sha256: String,
     pub test_level: &'static str,
     pub account: AccountInfo,
     pub stage: Stage,
-    pub generated_at: String,
+    pub(crate) generated_at: String,
     pub verdict: Verdict,
     /// The import in force; `None` when nothing is imported.
     pub import: Option<ImportInfo>,
@@ -74,7 +75,7 @@ pub struct Verdict {
     pub mismatches: usize,
     pub dossiers: usize,
     pub dossiers_mismatched: usize,
-    pub records_expected: u64,
+    pub(crate) records_expected: u64,
     pub records_found: u64,
     pub warnings: usize,
 }
@@ -89,16 +90,16 @@ impl Verdict {
 pub struct ImportInfo {
     pub archive_sha256: String,
     pub rehearsal: bool,
-    pub imported_at: Option<String>,
-    pub imported_by: String,
-    pub exported_at: String,
+    pub(crate) imported_at: Option<String>,
+    pub(crate) imported_by: String,
+    pub(crate) exported_at: String,
     pub exported_by: String,
     /// The plan the archive was made with.
-    pub plan_sha256: String,
+    pub(crate) plan_sha256: String,
     pub cut_off: String,
     pub effective_cut_off: String,
-    pub daily_reports_since: Option<String>,
-    pub source_account: String,
+    pub(crate) daily_reports_since: Option<String>,
+    pub(crate) source_account: String,
     pub source_group: String,
     pub file_bytes: u64,
 }
@@ -125,7 +126,7 @@ pub struct KindTotal {
     pub kind: String,
     pub expected: u64,
     pub found: u64,
-    pub digests_match: bool,
+    pub(crate) digests_match: bool,
     /// Records of this kind that stayed at the source (cut-off, `since`,
     /// not chosen); removed references are not records and not counted.
     pub left_behind: u64,
@@ -165,7 +166,7 @@ pub struct TargetConfig {
     pub fingerprint: Option<String>,
     pub same_as_source: bool,
     /// Created by the import (test level A).
-    pub created_by_import: bool,
+    pub(crate) created_by_import: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -175,7 +176,7 @@ pub struct ConsentInfo {
     pub account: String,
     pub name: String,
     pub email: String,
-    pub given_on: String,
+    pub(crate) given_on: String,
     pub reference: String,
 }
 
@@ -225,7 +226,7 @@ pub struct ClientOnTarget {
     pub name: String,
     pub other_id: String,
     pub other_name: String,
-    pub other_group: String,
+    pub(crate) other_group: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
