@@ -8,10 +8,12 @@ pub enum Lang {
     /// managers.
     #[default]
     Nl,
+    /// English.
     En,
 }
 
 impl Lang {
+    /// The language of a `--lang` code (`nl`, `en`); `None` for any other.
     pub fn from_code(code: &str) -> Option<Lang> {
         match code {
             "nl" => Some(Lang::Nl),
@@ -20,6 +22,7 @@ impl Lang {
         }
     }
 
+    /// The language's code, as `--lang` takes it and the page's `lang` says.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Nl => "nl",
