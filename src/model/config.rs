@@ -5,39 +5,61 @@ use super::syntax;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// A group's configuration (inrichting), as in `group.json`'s `config`.
+/// Records may only use what it defines (fields, labels, agenda types,
+/// products).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The pages of the dossier, each with its tabs of fields.
     pub pages: Vec<Page>,
+    /// The labels a daily report may carry.
     pub report_labels: Vec<Label>,
+    /// The types an agenda item may have.
     pub agenda_types: Vec<Label>,
+    /// The care products time is registered and declared on.
     pub products: Vec<Product>,
 }
 
+/// A page of the dossier (e.g. `plan`, `gegevens`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
+    /// The page's key: the first part of a field's `page.tab.field` address.
     pub page: String,
+    /// The page's tabs, in display order.
     pub tabs: Vec<Tab>,
 }
 
+/// A tab of a page, holding fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tab {
+    /// The tab's key: the middle part of a field's address.
     pub key: String,
+    /// The tab's display label.
     pub label: String,
+    /// The tab's fields, in display order.
     pub fields: Vec<ConfigField>,
 }
 
+/// A field's `type`: what its values are. Serialised snake_case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
+    /// One line of text (a JSON string).
     Text,
+    /// Free text of several lines (a JSON string).
     Textarea,
+    /// A JSON number.
     Number,
+    /// A `YYYY-MM-DD` date (a JSON string).
     Date,
+    /// A JSON boolean.
     Boolean,
+    /// One of the field's `options` (a JSON string).
     Choice,
+    /// Any of the field's `options` (a JSON array of strings).
     MultiChoice,
 }
 
@@ -46,6 +68,7 @@ impl FieldKind {
         matches!(self, FieldKind::Choice | FieldKind::MultiChoice)
     }
 
+    /// The type as written in the config (`text`, …, `multi_choice`).
     pub fn name(self) -> &'static str {
         match self {
             FieldKind::Text => "text",
@@ -59,13 +82,20 @@ impl FieldKind {
     }
 }
 
+/// A field of a tab; field values of records address it as
+/// `page.tab.field`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigField {
+    /// The field's key: the last part of its address.
     pub key: String,
+    /// The field's display label.
     pub label: String,
+    /// What the field's values are (`type` in JSON).
     #[serde(rename = "type")]
     pub kind: FieldKind,
+    /// The allowed values of a `choice` or `multi_choice` field; `None`
+    /// for the other types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
 }
@@ -74,15 +104,22 @@ pub struct ConfigField {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Label {
+    /// The key records refer to it by.
     pub key: String,
+    /// Its display label.
     pub label: String,
 }
 
+/// A care product time is registered and declared on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
+    /// The product code (e.g. `45A48`) records refer to it by.
     pub code: String,
+    /// The product's display name.
     pub label: String,
+    /// The unit it is counted in (e.g. `minuut`); a target product with
+    /// another unit cannot take the source's records.
     pub unit: String,
 }
 
@@ -126,6 +163,7 @@ impl Config {
         self.agenda_types.iter().find(|l| l.key == key)
     }
 
+    /// The product with `code`; `None` when the config has none.
     pub fn product(&self, code: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.code == code)
     }

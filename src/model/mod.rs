@@ -10,10 +10,13 @@ use serde::{Deserialize, Serialize};
 
 pub use config::Config;
 
+/// A person named by name and e-mail: an account's owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
+    /// The person's full name.
     pub name: String,
+    /// The person's e-mail address (compared case-insensitively).
     pub email: String,
 }
 
@@ -21,23 +24,35 @@ pub struct Person {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
+    /// The account's key (`[a-z0-9][a-z0-9-]{0,63}`), unique in the store.
     pub slug: String,
+    /// The account's display name.
     pub name: String,
+    /// The account's owner, whose consent a migration needs.
     pub owner: Person,
 }
 
+/// A teammate's role in the account; serialised lowercase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// `superadmin`: reaches every group of the account, so `check`'s
+    /// access preview lists them for each target group.
     Superadmin,
+    /// `admin`: like `superadmin`, reaches every group of the account.
     Admin,
+    /// `teamgenoot`: works in the groups listed for them; teammates the
+    /// import creates get this role.
     Teamgenoot,
 }
 
+/// Whether a teammate can sign in; serialised lowercase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Can sign in.
     Active,
+    /// Cannot sign in (teammates the import creates start so).
     Inactive,
 }
 
@@ -45,10 +60,15 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Teammate {
+    /// The teammate's e-mail address: the identity records refer to.
     pub email: String,
+    /// The teammate's name.
     pub name: String,
+    /// What the teammate may do in the account.
     pub role: Role,
+    /// Whether the teammate can sign in.
     pub status: Status,
+    /// Keys of the groups the teammate works in.
     pub groups: Vec<String>,
 }
 
@@ -56,15 +76,21 @@ pub struct Teammate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
+    /// The group's key (`[a-z0-9][a-z0-9-]{0,63}`), unique in the account.
     pub key: String,
+    /// The group's display name.
     pub name: String,
+    /// The group's configuration (inrichting).
     pub config: Config,
 }
 
+/// Whether a client is still in care; serialised lowercase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DossierStatus {
+    /// The client is in care.
     Active,
+    /// Care has ended; the dossier is kept.
     Closed,
 }
 
@@ -83,7 +109,9 @@ pub(crate) struct Contact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Origin {
+    /// The id of the migration that brought it.
     pub migration: String,
+    /// Its id in the source account (it may have a new id here).
     pub id: String,
 }
 
@@ -91,18 +119,26 @@ pub struct Origin {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dossier {
+    /// The dossier's id, unique in its account (compared
+    /// case-insensitively).
     pub id: String,
+    /// The client's name.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) birth_date: Option<String>,
+    /// The client's BSN (9 digits, 11-proof); `None` when not recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bsn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) client_number: Option<String>,
+    /// Whether the client is still in care.
     pub status: DossierStatus,
+    /// When the dossier was created (RFC 3339, kept as written).
     pub created_at: String,
     pub(crate) updated_at: String,
     pub(crate) contacts: Vec<Contact>,
+    /// Where an imported dossier came from; `None` for a dossier that was
+    /// not imported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
 }

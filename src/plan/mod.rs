@@ -66,21 +66,31 @@ const SIGNER_RULE: &str =
 /// A parsed, valid plan. Built only by [`Plan::parse`] and [`Plan::load`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
+    /// The migration id (`[a-z0-9-]{3,64}`); one import per account ever.
     pub id: String,
     /// As written in the file (it is what the digest covers).
     pub cut_off: String,
     pub(crate) cut_off_at: Timestamp,
+    /// How the handover is tested before the live import.
     pub test_level: TestLevel,
+    /// Where the dossiers come from.
     pub source: SourceSide,
+    /// Where they go.
     pub target: TargetSide,
+    /// Which dossiers move, and into which target groups.
     pub dossiers: Selection,
+    /// Which data types move.
     pub data: DataChoice,
+    /// The two owners' consents; both are required.
     pub consent: Consents,
+    /// Who may read the archive and whose signature the import accepts.
     pub handover: Handover,
     /// Lowercase hex sha256 of [`Plan::canonical_json`].
     pub digest: String,
 }
 
+/// The plan's `test_level`: how the handover is tested before the live
+/// import (process.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TestLevel {
     /// A: the live import creates new groups; rollback deletes them.
@@ -92,12 +102,15 @@ pub enum TestLevel {
 }
 
 impl TestLevel {
+    /// Every level, in the order A, B, C.
     pub const ALL: [TestLevel; 3] = [
         TestLevel::TestGroup,
         TestLevel::TestAccount,
         TestLevel::DressRehearsal,
     ];
 
+    /// The level as written in the plan: `test-group`, `test-account` or
+    /// `dress-rehearsal`.
     pub fn key(self) -> &'static str {
         match self {
             TestLevel::TestGroup => "test-group",
@@ -106,6 +119,7 @@ impl TestLevel {
         }
     }
 
+    /// The level a plan's `test_level` names; `None` for any other text.
     pub fn from_key(key: &str) -> Option<TestLevel> {
         TestLevel::ALL.into_iter().find(|l| l.key() == key)
     }
@@ -116,35 +130,56 @@ impl TestLevel {
     }
 }
 
+/// The plan's `[source]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceSide {
+    /// Slug of the source account.
     pub account: String,
+    /// Key of the source group the dossiers are in.
     pub group: String,
 }
 
+/// The plan's `[target]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetSide {
+    /// Slug of the target account (the live stage).
     pub account: String,
+    /// Slug of the test account (the test stage); `None` under
+    /// `test-group`, required under the other levels.
     pub test_account: Option<String>,
 }
 
+/// The plan's `[dossiers]`: all of the source group, or a named list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
-    All { to_group: String },
+    /// `all = true`: every dossier of the source group, into one group.
+    All {
+        /// Key of the target group they all go to.
+        to_group: String,
+    },
+    /// `[[dossiers.select]]`: the listed dossiers, each with its own target
+    /// group, in the plan's order.
     Select(Vec<SelectEntry>),
 }
 
+/// One `[[dossiers.select]]` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelectEntry {
+    /// The dossier, by id or by client name.
     pub by: DossierRef,
+    /// Key of the target group it goes to.
     pub to_group: String,
     /// Line of the entry in the plan file, for messages of later checks.
     pub line: usize,
 }
 
+/// How a `select` entry names its dossier (exactly one of the two).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DossierRef {
+    /// `id`: the dossier's id in the source account.
     Id(String),
+    /// `name`: the client's name, which must match exactly one dossier of
+    /// the source group.
     Name(String),
 }
 
@@ -157,6 +192,7 @@ pub struct DataChoice {
 }
 
 impl DataChoice {
+    /// Whether `dt` moves.
     pub fn chosen(&self, dt: DataType) -> bool {
         self.chosen.contains(&dt)
     }
@@ -197,11 +233,17 @@ impl DataChoice {
     }
 }
 
+/// One owner's consent (`[consent.source_owner]` or
+/// `[consent.target_owner]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consent {
+    /// The owner's name.
     pub name: String,
+    /// The owner's e-mail; it must be the owner's of the account wherever
+    /// that account's store is at hand.
     pub email: String,
     pub(crate) given_on: Date,
+    /// Where the consent is kept (e.g. the e-mail it was given in).
     pub reference: String,
 }
 
@@ -216,15 +258,23 @@ impl Consent {
     }
 }
 
+/// The plan's `[consent]`: both owners must consent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consents {
+    /// The source account owner's consent.
     pub source_owner: Consent,
+    /// The target account owner's consent.
     pub target_owner: Consent,
 }
 
+/// The plan's `[handover]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handover {
+    /// The age X25519 recipients (`age1…`) who can decrypt the archive; at
+    /// least one.
     pub recipients: Vec<String>,
+    /// The exporter's minisign public key (the `RW…` line of `signing.pub`);
+    /// the import accepts only archives it signed.
     pub signer: String,
 }
 
@@ -345,4 +395,4 @@ pub fn template() -> &'static str {
 }
 
 /// RFC 8785 canonical JSON (see [`crate::canonical`]).
-pub use crate::canonical::to_string as canonical_json;
+pub(crate) use crate::canonical::to_string as canonical_json;
