@@ -25,23 +25,36 @@ pub enum Element {
     /// Only for a tab label that differs: a missing tab shows as its
     /// missing fields (domain.md).
     Tab {
+        /// The page's key.
         page: String,
+        /// The tab's key.
         tab: String,
     },
+    /// A field.
     Field {
+        /// The field's `page.tab.field` address.
         address: String,
     },
+    /// A choice option of a field.
     Option {
+        /// The field's `page.tab.field` address.
         address: String,
+        /// The option's value.
         option: String,
     },
+    /// A report label.
     ReportLabel {
+        /// The label's key.
         key: String,
     },
+    /// An agenda type.
     AgendaType {
+        /// The agenda type's key.
         key: String,
     },
+    /// A product.
     Product {
+        /// The product's code.
         code: String,
     },
 }
@@ -64,8 +77,12 @@ impl fmt::Display for Element {
 /// One difference, source group -> target group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
+    /// The difference's problem code (`config-field-missing`, …).
     pub code: Code,
+    /// An error blocks the export; a warning (a label that reads
+    /// otherwise) does not.
     pub severity: Severity,
+    /// What it is about (flattened into the JSON: `element` plus its keys).
     #[serde(flatten)]
     pub element: Element,
     /// What differs, in words (without the element's name).
@@ -290,6 +307,7 @@ pub enum State {
 }
 
 impl State {
+    /// The state of `target` against `source`, given their `differences`.
     pub fn of(source: &Config, target: &Config, differences: &[Difference]) -> State {
         if source.fingerprint() == target.fingerprint() {
             State::Equal
@@ -300,6 +318,7 @@ impl State {
         }
     }
 
+    /// The state's lowercase name, as serialised.
     pub fn name(self) -> &'static str {
         match self {
             State::Equal => "equal",

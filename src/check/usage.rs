@@ -24,10 +24,13 @@ use std::collections::BTreeMap;
 /// group.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct ConfigUsage {
+    /// Field address (`page.tab.field`) -> field values using it.
     pub fields: BTreeMap<String, u64>,
     /// Field address -> option -> field values using it.
     pub options: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Report label key -> daily reports carrying it.
     pub report_labels: BTreeMap<String, u64>,
+    /// Agenda type key -> agenda items of that type.
     pub agenda_types: BTreeMap<String, u64>,
     /// Time entries, assignments and declaration lines, each counted once.
     pub products: BTreeMap<String, u64>,
@@ -70,10 +73,13 @@ pub struct TeammateRef {
 /// One member access record that moves.
 #[derive(Debug, Clone, Serialize)]
 pub struct MovingMember {
+    /// The member's e-mail address.
     pub email: String,
+    /// The member's name.
     pub name: String,
     /// Source id of the dossier it belongs to.
     pub dossier: String,
+    /// Key of the target group the dossier goes to.
     pub to_group: String,
 }
 
@@ -84,6 +90,7 @@ pub struct Moving {
     pub config: BTreeMap<String, ConfigUsage>,
     /// By folded e-mail.
     pub teammates: BTreeMap<String, TeammateRef>,
+    /// Every member access record that moves, in walk order.
     pub members: Vec<MovingMember>,
 }
 
