@@ -26,16 +26,28 @@ const MAX_MANIFEST: u64 = 512 << 20;
 /// What a successful verification shows the user.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// Lowercase hex sha256 of the archive file.
     pub archive_sha256: String,
+    /// The migration id the manifest names (equal to the plan's).
     pub migration_id: String,
+    /// Whether the archive is a `--rehearsal` export.
     pub rehearsal: bool,
+    /// When the archive was exported (RFC 3339).
     pub created_at: String,
+    /// `Name <email>` of the operator who exported it.
     pub exported_by: String,
+    /// The plan's signer key, which the signature was checked against.
     pub signer: String,
+    /// The signature's trusted comment (`migration_id=… created_at=…`),
+    /// which binds it to one migration and moment.
     pub trusted_comment: String,
+    /// Dossiers in the archive.
     pub dossiers: u64,
+    /// Records in the archive per kind.
     pub records: BTreeMap<String, u64>,
+    /// Bytes of file contents, each distinct content counted once.
     pub file_bytes: u64,
+    /// What the export left at the source, and why.
     pub left_behind: LeftBehind,
 }
 
@@ -44,13 +56,20 @@ pub struct Summary {
 pub struct Verified {
     /// The archive file's sha256, to compare with the one the export printed.
     pub archive_sha256: String,
+    /// Every finding, errors and warnings; each code is listed at most
+    /// 100 times, the rest counted in one closing finding.
     pub problems: Vec<Problem>,
+    /// The signed manifest; `None` when the archive could not be decrypted
+    /// or its signature does not check out against the plan.
     pub manifest: Option<Manifest>,
+    /// What the archive holds; `None` when there is no trusted manifest.
     pub summary: Option<Summary>,
+    /// The open archive; `None` when it could not be decrypted.
     pub reader: Option<ArchiveReader>,
 }
 
 impl Verified {
+    /// Whether any finding is an error: the archive must not be imported.
     pub fn failed(&self) -> bool {
         crate::problem::any_error(&self.problems)
     }
