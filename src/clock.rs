@@ -10,6 +10,7 @@ pub(crate) fn zone() -> TimeZone {
     TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC)
 }
 
+/// The current moment (the system clock).
 pub fn now() -> Timestamp {
     Timestamp::now()
 }

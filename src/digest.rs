@@ -4,6 +4,7 @@
 use sha2::{Digest, Sha256};
 use std::io::{self, Read, Write};
 
+/// Lowercase hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
@@ -101,16 +102,19 @@ pub struct LineDigest {
 }
 
 impl LineDigest {
+    /// Adds one line (without its newline; the digest adds `\n`).
     pub fn push(&mut self, line: &str) {
         self.hasher.update(line.as_bytes());
         self.hasher.update(b"\n");
         self.count += 1;
     }
 
+    /// Lines pushed so far: the record count beside the digest.
     pub fn count(&self) -> u64 {
         self.count
     }
 
+    /// Lowercase hex sha256 over the lines, each followed by `\n`.
     pub fn finish(self) -> String {
         hex(&self.hasher.finalize())
     }

@@ -49,9 +49,12 @@ pub const PASSING: [&str; 9] = [
 /// An owner's consent as the plan records it.
 #[derive(Debug, Clone, Copy)]
 pub struct Consent {
+    /// The owner's name.
     pub name: &'static str,
+    /// The owner's e-mail, as in the tree's `account.json`.
     pub email: &'static str,
     pub(crate) given_on: &'static str,
+    /// Where the consent is kept.
     pub reference: &'static str,
 }
 

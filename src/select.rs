@@ -11,14 +11,18 @@ use jiff::Timestamp;
 /// One dossier that moves, and the target group it goes to.
 #[derive(Debug, Clone)]
 pub struct Selected {
+    /// The dossier, as the source store holds it.
     pub row: DossierRow,
+    /// Key of the target group it goes to.
     pub to_group: String,
 }
 
 /// The resolved selection.
 #[derive(Debug)]
 pub struct Resolved {
+    /// The source account.
     pub account: AccountRow,
+    /// The source group.
     pub group: GroupRow,
     /// The moving dossiers, by id.
     pub dossiers: Vec<Selected>,

@@ -15,12 +15,19 @@ use std::path::Path;
 /// What a load wrote.
 #[derive(Debug, Default, Serialize)]
 pub struct LoadSummary {
+    /// Slug of the account loaded.
     pub account: String,
+    /// Groups written.
     pub groups: u64,
+    /// Teammates written.
     pub teammates: u64,
+    /// Dossiers written.
     pub dossiers: u64,
+    /// Records written per kind.
     pub records: BTreeMap<&'static str, u64>,
+    /// Files written (each distinct content stored once).
     pub files: u64,
+    /// Bytes of file contents written.
     pub file_bytes: u64,
 }
 
