@@ -25,13 +25,13 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 pub struct Alignment {
     /// The migration id.
-    pub migration: String,
+    pub(crate) migration: String,
     /// At test level A the import creates the target groups with the
     /// source configuration: there is nothing to align.
     pub nothing_to_align: bool,
     /// The source group's config fingerprint; `None` when the source
     /// account or group was not found.
-    pub source_fingerprint: Option<String>,
+    pub(crate) source_fingerprint: Option<String>,
     /// Every existing target group the plan names, in the live account
     /// and then the test account.
     pub groups: Vec<GroupAlignment>,

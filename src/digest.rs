@@ -35,7 +35,7 @@ pub(crate) struct HashingReader<R> {
 }
 
 impl<R: Read> HashingReader<R> {
-    pub fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R) -> Self {
         HashingReader {
             inner,
             hasher: Sha256::new(),
@@ -44,7 +44,7 @@ impl<R: Read> HashingReader<R> {
     }
 
     /// The hex sha256 and the byte count of what was read.
-    pub fn finish(self) -> (String, u64) {
+    pub(crate) fn finish(self) -> (String, u64) {
         (hex(&self.hasher.finalize()), self.bytes)
     }
 }
@@ -66,7 +66,7 @@ pub(crate) struct HashingWriter<W> {
 }
 
 impl<W: Write> HashingWriter<W> {
-    pub fn new(inner: W) -> Self {
+    pub(crate) fn new(inner: W) -> Self {
         HashingWriter {
             inner,
             hasher: Sha256::new(),
@@ -75,7 +75,7 @@ impl<W: Write> HashingWriter<W> {
     }
 
     /// The inner writer, the hex sha256 and the byte count.
-    pub fn finish(self) -> (W, String, u64) {
+    pub(crate) fn finish(self) -> (W, String, u64) {
         (self.inner, hex(&self.hasher.finalize()), self.bytes)
     }
 }

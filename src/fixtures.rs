@@ -55,7 +55,7 @@ pub struct Consent {
     pub email: &'static str,
     pub(crate) given_on: &'static str,
     /// Where the consent is kept.
-    pub reference: &'static str,
+    pub(crate) reference: &'static str,
 }
 
 /// The source account's owner (the same e-mail as in [`SOURCE_TREE`]).
@@ -140,7 +140,7 @@ pub(crate) struct Embedded {
 }
 
 impl Embedded {
-    pub fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         Embedded {
             prefix: format!("{name}/"),
         }
@@ -148,7 +148,7 @@ impl Embedded {
 }
 
 /// A bundled file by its path under `fixtures/`.
-pub fn file(path: &str) -> Option<&'static [u8]> {
+pub(crate) fn file(path: &str) -> Option<&'static [u8]> {
     FILES.iter().find(|(p, _)| *p == path).map(|(_, b)| *b)
 }
 

@@ -177,15 +177,15 @@ pub struct Problem {
     pub message: String,
     /// The id of the dossier it concerns; `None` when it concerns none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dossier: Option<String>,
+    pub(crate) dossier: Option<String>,
     /// The record kind it concerns (e.g. `daily_reports`); `None` when it
     /// concerns none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub(crate) kind: Option<String>,
     /// The file (in the tree or the archive) it concerns; `None` when it
     /// concerns none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
 }
 
 impl Problem {
@@ -195,7 +195,7 @@ impl Problem {
     }
 
     /// A finding that is printed and lets the command succeed.
-    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, message)
     }
 
@@ -211,19 +211,19 @@ impl Problem {
     }
 
     /// The same finding, naming the dossier it concerns.
-    pub fn dossier(mut self, id: impl Into<String>) -> Self {
+    pub(crate) fn dossier(mut self, id: impl Into<String>) -> Self {
         self.dossier = Some(id.into());
         self
     }
 
     /// The same finding, naming the record kind it concerns.
-    pub fn kind(mut self, kind: impl Into<String>) -> Self {
+    pub(crate) fn kind(mut self, kind: impl Into<String>) -> Self {
         self.kind = Some(kind.into());
         self
     }
 
     /// The same finding, naming the file it concerns.
-    pub fn path(mut self, path: impl Into<String>) -> Self {
+    pub(crate) fn path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
     }

@@ -81,7 +81,7 @@ pub struct Difference {
     pub code: Code,
     /// An error blocks the export; a warning (a label that reads
     /// otherwise) does not.
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// What it is about (flattened into the JSON: `element` plus its keys).
     #[serde(flatten)]
     pub element: Element,
@@ -128,7 +128,7 @@ impl Difference {
 /// Every difference between the source and the target config, in the
 /// source's order: fields (page by page, tab by tab), report labels, agenda
 /// types, products. What only the target has is no difference.
-pub fn diff(source: &Config, target: &Config) -> Vec<Difference> {
+pub(crate) fn diff(source: &Config, target: &Config) -> Vec<Difference> {
     let mut out = Vec::new();
     for page in &source.pages {
         for tab in &page.tabs {
@@ -308,7 +308,7 @@ pub enum State {
 
 impl State {
     /// The state of `target` against `source`, given their `differences`.
-    pub fn of(source: &Config, target: &Config, differences: &[Difference]) -> State {
+    pub(crate) fn of(source: &Config, target: &Config, differences: &[Difference]) -> State {
         if source.fingerprint() == target.fingerprint() {
             State::Equal
         } else if differences.iter().any(|d| d.severity == Severity::Error) {
@@ -333,7 +333,7 @@ impl State {
 /// fields at the end of their tab, missing options at the end of their
 /// field, labels, agenda types and products at the end of their list.
 /// Nothing is removed, retyped or relabelled: a conflict stays for a person.
-pub fn superset(source: &Config, target: &Config) -> Config {
+pub(crate) fn superset(source: &Config, target: &Config) -> Config {
     let mut out = target.clone();
     for page in &source.pages {
         merge_page(&mut out.pages, page);

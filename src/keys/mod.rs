@@ -53,7 +53,7 @@ pub struct GeneratedFiles {
     /// The age identity: the secret half that decrypts archives.
     pub identity: PathBuf,
     /// The age recipient, for the plan.
-    pub recipient: PathBuf,
+    pub(crate) recipient: PathBuf,
     /// The minisign secret key that signs archives.
     pub signing_key: PathBuf,
     pub(crate) signing_pub: PathBuf,

@@ -12,41 +12,41 @@ use serde_json::Value;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The pages of the dossier, each with its tabs of fields.
-    pub pages: Vec<Page>,
+    pub(crate) pages: Vec<Page>,
     /// The labels a daily report may carry.
-    pub report_labels: Vec<Label>,
+    pub(crate) report_labels: Vec<Label>,
     /// The types an agenda item may have.
-    pub agenda_types: Vec<Label>,
+    pub(crate) agenda_types: Vec<Label>,
     /// The care products time is registered and declared on.
-    pub products: Vec<Product>,
+    pub(crate) products: Vec<Product>,
 }
 
 /// A page of the dossier (e.g. `plan`, `gegevens`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Page {
+pub(crate) struct Page {
     /// The page's key: the first part of a field's `page.tab.field` address.
-    pub page: String,
+    pub(crate) page: String,
     /// The page's tabs, in display order.
-    pub tabs: Vec<Tab>,
+    pub(crate) tabs: Vec<Tab>,
 }
 
 /// A tab of a page, holding fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Tab {
+pub(crate) struct Tab {
     /// The tab's key: the middle part of a field's address.
-    pub key: String,
+    pub(crate) key: String,
     /// The tab's display label.
-    pub label: String,
+    pub(crate) label: String,
     /// The tab's fields, in display order.
-    pub fields: Vec<ConfigField>,
+    pub(crate) fields: Vec<ConfigField>,
 }
 
 /// A field's `type`: what its values are. Serialised snake_case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum FieldKind {
+pub(crate) enum FieldKind {
     /// One line of text (a JSON string).
     Text,
     /// Free text of several lines (a JSON string).
@@ -69,7 +69,7 @@ impl FieldKind {
     }
 
     /// The type as written in the config (`text`, …, `multi_choice`).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FieldKind::Text => "text",
             FieldKind::Textarea => "textarea",
@@ -86,51 +86,51 @@ impl FieldKind {
 /// `page.tab.field`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConfigField {
+pub(crate) struct ConfigField {
     /// The field's key: the last part of its address.
-    pub key: String,
+    pub(crate) key: String,
     /// The field's display label.
-    pub label: String,
+    pub(crate) label: String,
     /// What the field's values are (`type` in JSON).
     #[serde(rename = "type")]
-    pub kind: FieldKind,
+    pub(crate) kind: FieldKind,
     /// The allowed values of a `choice` or `multi_choice` field; `None`
     /// for the other types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<String>>,
+    pub(crate) options: Option<Vec<String>>,
 }
 
 /// A report label or an agenda type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Label {
+pub(crate) struct Label {
     /// The key records refer to it by.
-    pub key: String,
+    pub(crate) key: String,
     /// Its display label.
-    pub label: String,
+    pub(crate) label: String,
 }
 
 /// A care product time is registered and declared on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Product {
+pub(crate) struct Product {
     /// The product code (e.g. `45A48`) records refer to it by.
-    pub code: String,
+    pub(crate) code: String,
     /// The product's display name.
-    pub label: String,
+    pub(crate) label: String,
     /// The unit it is counted in (e.g. `minuut`); a target product with
     /// another unit cannot take the source's records.
-    pub unit: String,
+    pub(crate) unit: String,
 }
 
 impl Config {
     /// sha256 of the canonical JSON: equal configs have equal fingerprints.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         crate::digest::sha256_hex(crate::canonical::of(self).as_bytes())
     }
 
     /// Every field with its `page.tab.field` address, in config order.
-    pub fn fields(&self) -> impl Iterator<Item = (String, &ConfigField)> {
+    pub(crate) fn fields(&self) -> impl Iterator<Item = (String, &ConfigField)> {
         self.pages.iter().flat_map(|p| {
             p.tabs.iter().flat_map(move |t| {
                 t.fields
@@ -141,7 +141,7 @@ impl Config {
     }
 
     /// The field at `page.tab.field`.
-    pub fn field(&self, address: &str) -> Option<&ConfigField> {
+    pub(crate) fn field(&self, address: &str) -> Option<&ConfigField> {
         let mut parts = address.splitn(3, '.');
         let (page, tab, field) = (parts.next()?, parts.next()?, parts.next()?);
         self.pages
@@ -164,7 +164,7 @@ impl Config {
     }
 
     /// The product with `code`; `None` when the config has none.
-    pub fn product(&self, code: &str) -> Option<&Product> {
+    pub(crate) fn product(&self, code: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.code == code)
     }
 

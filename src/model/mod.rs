@@ -13,11 +13,11 @@ pub use config::Config;
 /// A person named by name and e-mail: an account's owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Person {
+pub(crate) struct Person {
     /// The person's full name.
-    pub name: String,
+    pub(crate) name: String,
     /// The person's e-mail address (compared case-insensitively).
-    pub email: String,
+    pub(crate) email: String,
 }
 
 /// `account.json`.
@@ -25,11 +25,11 @@ pub struct Person {
 #[serde(deny_unknown_fields)]
 pub struct Account {
     /// The account's key (`[a-z0-9][a-z0-9-]{0,63}`), unique in the store.
-    pub slug: String,
+    pub(crate) slug: String,
     /// The account's display name.
-    pub name: String,
+    pub(crate) name: String,
     /// The account's owner, whose consent a migration needs.
-    pub owner: Person,
+    pub(crate) owner: Person,
 }
 
 /// A teammate's role in the account; serialised lowercase.
@@ -61,15 +61,15 @@ pub enum Status {
 #[serde(deny_unknown_fields)]
 pub struct Teammate {
     /// The teammate's e-mail address: the identity records refer to.
-    pub email: String,
+    pub(crate) email: String,
     /// The teammate's name.
-    pub name: String,
+    pub(crate) name: String,
     /// What the teammate may do in the account.
-    pub role: Role,
+    pub(crate) role: Role,
     /// Whether the teammate can sign in.
-    pub status: Status,
+    pub(crate) status: Status,
     /// Keys of the groups the teammate works in.
-    pub groups: Vec<String>,
+    pub(crate) groups: Vec<String>,
 }
 
 /// `groups/<key>/group.json`.
@@ -77,17 +77,17 @@ pub struct Teammate {
 #[serde(deny_unknown_fields)]
 pub struct Group {
     /// The group's key (`[a-z0-9][a-z0-9-]{0,63}`), unique in the account.
-    pub key: String,
+    pub(crate) key: String,
     /// The group's display name.
-    pub name: String,
+    pub(crate) name: String,
     /// The group's configuration (inrichting).
-    pub config: Config,
+    pub(crate) config: Config,
 }
 
 /// Whether a client is still in care; serialised lowercase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum DossierStatus {
+pub(crate) enum DossierStatus {
     /// The client is in care.
     Active,
     /// Care has ended; the dossier is kept.
@@ -97,12 +97,12 @@ pub enum DossierStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Contact {
-    pub name: String,
+    pub(crate) name: String,
     pub(crate) relation: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub(crate) email: Option<String>,
 }
 
 /// Where an imported dossier or record came from.
@@ -110,9 +110,9 @@ pub(crate) struct Contact {
 #[serde(deny_unknown_fields)]
 pub struct Origin {
     /// The id of the migration that brought it.
-    pub migration: String,
+    pub(crate) migration: String,
     /// Its id in the source account (it may have a new id here).
-    pub id: String,
+    pub(crate) id: String,
 }
 
 /// `dossier.json`.
@@ -121,24 +121,24 @@ pub struct Origin {
 pub struct Dossier {
     /// The dossier's id, unique in its account (compared
     /// case-insensitively).
-    pub id: String,
+    pub(crate) id: String,
     /// The client's name.
-    pub name: String,
+    pub(crate) name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) birth_date: Option<String>,
     /// The client's BSN (9 digits, 11-proof); `None` when not recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bsn: Option<String>,
+    pub(crate) bsn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) client_number: Option<String>,
     /// Whether the client is still in care.
-    pub status: DossierStatus,
+    pub(crate) status: DossierStatus,
     /// When the dossier was created (RFC 3339, kept as written).
-    pub created_at: String,
+    pub(crate) created_at: String,
     pub(crate) updated_at: String,
     pub(crate) contacts: Vec<Contact>,
     /// Where an imported dossier came from; `None` for a dossier that was
     /// not imported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<Origin>,
+    pub(crate) origin: Option<Origin>,
 }

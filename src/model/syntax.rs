@@ -96,7 +96,7 @@ fn is_offset(o: &str) -> bool {
 }
 
 /// `YYYY-MM-DD`.
-pub fn date(s: &str) -> Option<Date> {
+pub(crate) fn date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'

@@ -21,9 +21,9 @@ pub(crate) enum Reference {
 
 /// What a valid record tells the reader.
 #[derive(Debug)]
-pub struct Checked {
-    pub id: String,
-    pub created_at: Timestamp,
+pub(crate) struct Checked {
+    pub(crate) id: String,
+    pub(crate) created_at: Timestamp,
     pub(crate) refs: Vec<Reference>,
 }
 

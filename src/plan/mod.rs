@@ -69,22 +69,22 @@ pub struct Plan {
     /// The migration id (`[a-z0-9-]{3,64}`); one import per account ever.
     pub id: String,
     /// As written in the file (it is what the digest covers).
-    pub cut_off: String,
+    pub(crate) cut_off: String,
     pub(crate) cut_off_at: Timestamp,
     /// How the handover is tested before the live import.
-    pub test_level: TestLevel,
+    pub(crate) test_level: TestLevel,
     /// Where the dossiers come from.
-    pub source: SourceSide,
+    pub(crate) source: SourceSide,
     /// Where they go.
     pub target: TargetSide,
     /// Which dossiers move, and into which target groups.
-    pub dossiers: Selection,
+    pub(crate) dossiers: Selection,
     /// Which data types move.
-    pub data: DataChoice,
+    pub(crate) data: DataChoice,
     /// The two owners' consents; both are required.
-    pub consent: Consents,
+    pub(crate) consent: Consents,
     /// Who may read the archive and whose signature the import accepts.
-    pub handover: Handover,
+    pub(crate) handover: Handover,
     /// Lowercase hex sha256 of [`Plan::canonical_json`].
     pub digest: String,
 }
@@ -92,7 +92,7 @@ pub struct Plan {
 /// The plan's `test_level`: how the handover is tested before the live
 /// import (process.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TestLevel {
+pub(crate) enum TestLevel {
     /// A: the live import creates new groups; rollback deletes them.
     TestGroup,
     /// B: a real archive is imported into a test account first.
@@ -103,7 +103,7 @@ pub enum TestLevel {
 
 impl TestLevel {
     /// Every level, in the order A, B, C.
-    pub const ALL: [TestLevel; 3] = [
+    pub(crate) const ALL: [TestLevel; 3] = [
         TestLevel::TestGroup,
         TestLevel::TestAccount,
         TestLevel::DressRehearsal,
@@ -111,7 +111,7 @@ impl TestLevel {
 
     /// The level as written in the plan: `test-group`, `test-account` or
     /// `dress-rehearsal`.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             TestLevel::TestGroup => "test-group",
             TestLevel::TestAccount => "test-account",
@@ -120,7 +120,7 @@ impl TestLevel {
     }
 
     /// The level a plan's `test_level` names; `None` for any other text.
-    pub fn from_key(key: &str) -> Option<TestLevel> {
+    pub(crate) fn from_key(key: &str) -> Option<TestLevel> {
         TestLevel::ALL.into_iter().find(|l| l.key() == key)
     }
 
@@ -132,11 +132,11 @@ impl TestLevel {
 
 /// The plan's `[source]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceSide {
+pub(crate) struct SourceSide {
     /// Slug of the source account.
-    pub account: String,
+    pub(crate) account: String,
     /// Key of the source group the dossiers are in.
-    pub group: String,
+    pub(crate) group: String,
 }
 
 /// The plan's `[target]`.
@@ -146,12 +146,12 @@ pub struct TargetSide {
     pub account: String,
     /// Slug of the test account (the test stage); `None` under
     /// `test-group`, required under the other levels.
-    pub test_account: Option<String>,
+    pub(crate) test_account: Option<String>,
 }
 
 /// The plan's `[dossiers]`: all of the source group, or a named list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selection {
+pub(crate) enum Selection {
     /// `all = true`: every dossier of the source group, into one group.
     All {
         /// Key of the target group they all go to.
@@ -164,18 +164,18 @@ pub enum Selection {
 
 /// One `[[dossiers.select]]` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SelectEntry {
+pub(crate) struct SelectEntry {
     /// The dossier, by id or by client name.
-    pub by: DossierRef,
+    pub(crate) by: DossierRef,
     /// Key of the target group it goes to.
-    pub to_group: String,
+    pub(crate) to_group: String,
     /// Line of the entry in the plan file, for messages of later checks.
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 /// How a `select` entry names its dossier (exactly one of the two).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DossierRef {
+pub(crate) enum DossierRef {
     /// `id`: the dossier's id in the source account.
     Id(String),
     /// `name`: the client's name, which must match exactly one dossier of
@@ -186,14 +186,14 @@ pub enum DossierRef {
 /// The chosen data types. An absent type and `false` mean the same, so the
 /// storage keeps only what is chosen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DataChoice {
+pub(crate) struct DataChoice {
     chosen: Vec<DataType>,
     daily_reports_since: Option<Date>,
 }
 
 impl DataChoice {
     /// Whether `dt` moves.
-    pub fn chosen(&self, dt: DataType) -> bool {
+    pub(crate) fn chosen(&self, dt: DataType) -> bool {
         self.chosen.contains(&dt)
     }
 
@@ -236,7 +236,7 @@ impl DataChoice {
 /// One owner's consent (`[consent.source_owner]` or
 /// `[consent.target_owner]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Consent {
+pub(crate) struct Consent {
     /// The owner's name.
     pub name: String,
     /// The owner's e-mail; it must be the owner's of the account wherever
@@ -244,7 +244,7 @@ pub struct Consent {
     pub email: String,
     pub(crate) given_on: Date,
     /// Where the consent is kept (e.g. the e-mail it was given in).
-    pub reference: String,
+    pub(crate) reference: String,
 }
 
 impl Consent {
@@ -260,22 +260,22 @@ impl Consent {
 
 /// The plan's `[consent]`: both owners must consent.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Consents {
+pub(crate) struct Consents {
     /// The source account owner's consent.
-    pub source_owner: Consent,
+    pub(crate) source_owner: Consent,
     /// The target account owner's consent.
-    pub target_owner: Consent,
+    pub(crate) target_owner: Consent,
 }
 
 /// The plan's `[handover]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Handover {
+pub(crate) struct Handover {
     /// The age X25519 recipients (`age1…`) who can decrypt the archive; at
     /// least one.
-    pub recipients: Vec<String>,
+    pub(crate) recipients: Vec<String>,
     /// The exporter's minisign public key (the `RW…` line of `signing.pub`);
     /// the import accepts only archives it signed.
-    pub signer: String,
+    pub(crate) signer: String,
 }
 
 impl Plan {

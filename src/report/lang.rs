@@ -23,7 +23,7 @@ impl Lang {
     }
 
     /// The language's code, as `--lang` takes it and the page's `lang` says.
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Lang::Nl => "nl",
             Lang::En => "en",
@@ -32,7 +32,7 @@ impl Lang {
 
     /// The label `key`. A key missing from the table is a bug: debug builds
     /// (and so the tests) stop on it, a release shows the key.
-    pub fn t(self, key: &str) -> &'static str {
+    pub(crate) fn t(self, key: &str) -> &'static str {
         match LABELS.iter().find(|(k, _, _)| *k == key) {
             Some((_, nl, en)) => match self {
                 Lang::Nl => nl,
@@ -63,7 +63,7 @@ impl Lang {
     }
 
     /// "1 dossier" / "3 dossiers": `one` and `many` are label keys.
-    pub fn count(self, n: u64, one: &str, many: &str) -> String {
+    pub(crate) fn count(self, n: u64, one: &str, many: &str) -> String {
         format!(
             "{} {}",
             self.num(n),

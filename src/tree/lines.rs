@@ -22,7 +22,7 @@ pub(crate) enum LineError {
 }
 
 impl<R: BufRead> Lines<R> {
-    pub fn new(inner: R, max: usize) -> Self {
+    pub(crate) fn new(inner: R, max: usize) -> Self {
         Lines {
             inner,
             max,

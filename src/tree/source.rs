@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub trait TreeSource {
+pub(crate) trait TreeSource {
     /// For messages: the folder or archive being read.
     fn describe(&self) -> String;
     /// Every file of the tree, as `/`-separated relative paths, sorted.
@@ -24,7 +24,7 @@ pub(crate) struct DirSource {
 }
 
 impl DirSource {
-    pub fn new(root: &Path) -> Self {
+    pub(crate) fn new(root: &Path) -> Self {
         DirSource {
             root: root.to_owned(),
         }

@@ -55,17 +55,17 @@ pub struct Summary {
 /// manifest and the open reader (which `import` goes on with).
 pub struct Verified {
     /// The archive file's sha256, to compare with the one the export printed.
-    pub archive_sha256: String,
+    pub(crate) archive_sha256: String,
     /// Every finding, errors and warnings; each code is listed at most
     /// 100 times, the rest counted in one closing finding.
     pub problems: Vec<Problem>,
     /// The signed manifest; `None` when the archive could not be decrypted
     /// or its signature does not check out against the plan.
-    pub manifest: Option<Manifest>,
+    pub(crate) manifest: Option<Manifest>,
     /// What the archive holds; `None` when there is no trusted manifest.
     pub summary: Option<Summary>,
     /// The open archive; `None` when it could not be decrypted.
-    pub reader: Option<ArchiveReader>,
+    pub(crate) reader: Option<ArchiveReader>,
 }
 
 impl Verified {
