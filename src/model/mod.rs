@@ -1,7 +1,7 @@
 //! The account model (domain.md): accounts, teammates, groups with their
 //! configuration, dossiers, and the table of record kinds.
 
-pub mod config;
+pub(crate) mod config;
 pub mod kinds;
 pub mod syntax;
 pub(crate) mod validate;
