@@ -79,8 +79,8 @@ impl fmt::Display for Element {
 pub struct Difference {
     /// The difference's problem code (`config-field-missing`, …).
     pub code: Code,
-    /// An error blocks the export; a warning (a label that reads
-    /// otherwise) does not.
+    /// An error must be settled (by `align` or a person) before the
+    /// handover; a warning (a label that reads otherwise) loses nothing.
     pub(crate) severity: Severity,
     /// What it is about (flattened into the JSON: `element` plus its keys).
     #[serde(flatten)]

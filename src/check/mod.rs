@@ -78,7 +78,7 @@ pub struct SourceReport {
     pub group: String,
     /// The source group's config fingerprint, when the group was found.
     pub fingerprint: Option<String>,
-    /// The dossiers the plan selects that were found, in plan order.
+    /// The dossiers that move, by id.
     pub dossiers: Vec<SelectedDossier>,
     /// With `all = true`: dossiers created after the cut-off, which stay.
     pub after_cut_off: Vec<String>,

@@ -66,7 +66,8 @@ const SIGNER_RULE: &str =
 /// A parsed, valid plan. Built only by [`Plan::parse`] and [`Plan::load`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    /// The migration id (`[a-z0-9-]{3,64}`); one import per account ever.
+    /// The migration id (`[a-z0-9-]{3,64}`): it names the handover in the
+    /// archive, the journals and the audit logs.
     pub id: String,
     /// As written in the file (it is what the digest covers).
     pub(crate) cut_off: String,
@@ -144,8 +145,9 @@ pub(crate) struct SourceSide {
 pub struct TargetSide {
     /// Slug of the target account (the live stage).
     pub account: String,
-    /// Slug of the test account (the test stage); `None` under
-    /// `test-group`, required under the other levels.
+    /// Slug of the test account (the test stage); required under
+    /// `test-account` and `dress-rehearsal`, may be `None` under
+    /// `test-group`.
     pub(crate) test_account: Option<String>,
 }
 

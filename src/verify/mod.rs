@@ -59,12 +59,13 @@ pub struct Verified {
     /// Every finding, errors and warnings; each code is listed at most
     /// 100 times, the rest counted in one closing finding.
     pub problems: Vec<Problem>,
-    /// The signed manifest; `None` when the archive could not be decrypted
-    /// or its signature does not check out against the plan.
+    /// The authenticated manifest; `None` when none could be read and
+    /// checked against the plan's signer (`problems` say why).
     pub(crate) manifest: Option<Manifest>,
     /// What the archive holds; `None` when there is no trusted manifest.
     pub summary: Option<Summary>,
-    /// The open archive; `None` when it could not be decrypted.
+    /// The open archive; `None` when it could not be opened (not
+    /// decryptable by these identities, or not an archive).
     pub(crate) reader: Option<ArchiveReader>,
 }
 

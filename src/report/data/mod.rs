@@ -79,8 +79,7 @@ pub(crate) struct AccountInfo {
     pub(crate) owner: String,
 }
 
-/// The outcome of a report, worst first in what it means for sign-off:
-/// only `AllMatched` may be signed off.
+/// The outcome of a report; serialised kebab-case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum VerdictStatus {
@@ -115,8 +114,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// Whether everything arrived as exported and the audit log is intact
-    /// (the only verdict that may be signed off).
+    /// Whether everything arrived as exported and the audit log is intact.
     pub fn ok(&self) -> bool {
         self.status == VerdictStatus::AllMatched
     }
