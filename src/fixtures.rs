@@ -105,8 +105,8 @@ pub fn consent_table(role: &str, c: &Consent) -> String {
 }
 
 /// The fixture plan as TOML: level B, the [`PASSING`] dossiers to
-/// [`TARGET_GROUP`], every data type as [`data_choice`] says, both
-/// consents, and the handover keys given.
+/// [`TARGET_GROUP`], every data type but `teammates` (daily reports from
+/// 2025-01-01), both consents, and the handover keys given.
 pub fn plan_text(recipient: &str, signer: &str) -> String {
     let mut t = format!(
         "# Written by `dossier-transfer demo` for the bundled fixtures.\n\

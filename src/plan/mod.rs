@@ -86,7 +86,8 @@ pub struct Plan {
     pub(crate) consent: Consents,
     /// Who may read the archive and whose signature the import accepts.
     pub(crate) handover: Handover,
-    /// Lowercase hex sha256 of [`Plan::canonical_json`].
+    /// Lowercase hex sha256 of the plan's canonical JSON (RFC 8785, defaults
+    /// filled in): comments, layout and key order do not change it.
     pub digest: String,
 }
 
@@ -306,7 +307,7 @@ impl Plan {
     }
 
     /// Reads and parses the plan file at `path`, as [`Plan::parse`] does.
-    /// A plan larger than [`MAX_PLAN`] is refused before it is read.
+    /// A plan larger than 1 MiB is refused before it is read.
     pub fn load(path: &Path, today: Date) -> Result<(Plan, Vec<Problem>)> {
         let file = path.display().to_string();
         let opened = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;

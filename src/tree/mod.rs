@@ -1,6 +1,7 @@
 //! The dossier tree (tree-format.md): one layout for fixtures, dumps and the
-//! archive payload. [`read`] validates a tree and hands what it holds to a
-//! [`read::Sink`]; [`write`] dumps an account from the store.
+//! archive payload. `read` validates a tree and hands what it holds to a
+//! `read::Sink` ([`load`] and the import are sinks); [`mod@write`] dumps an
+//! account from the store.
 
 pub(crate) mod layout;
 pub(crate) mod lines;
