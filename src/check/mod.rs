@@ -17,7 +17,7 @@
 //! ```
 
 pub mod config_diff;
-pub mod target;
+pub(crate) mod target;
 pub mod usage;
 
 use crate::error::Result;

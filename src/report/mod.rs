@@ -1,7 +1,7 @@
 //! The acceptance report (process.md step 7): [`data::build`] gathers it
 //! from the target store, [`text`] and [`html`] render it.
 
-pub mod compare;
+pub(crate) mod compare;
 pub mod data;
 pub mod html;
 pub(crate) mod lang;
