@@ -24,22 +24,34 @@ use serde::Serialize;
 /// What `align` does (or, with `--dry-run`, would do).
 #[derive(Debug, Serialize)]
 pub struct Alignment {
-    pub migration: String,
+    /// The migration id.
+    pub(crate) migration: String,
     /// At test level A the import creates the target groups with the
     /// source configuration: there is nothing to align.
     pub nothing_to_align: bool,
-    pub source_fingerprint: Option<String>,
+    /// The source group's config fingerprint; `None` when the source
+    /// account or group was not found.
+    pub(crate) source_fingerprint: Option<String>,
+    /// Every existing target group the plan names, in the live account
+    /// and then the test account.
     pub groups: Vec<GroupAlignment>,
 }
 
 /// One target group.
 #[derive(Debug, Serialize)]
 pub struct GroupAlignment {
+    /// Slug of the account the group is in.
     pub account: String,
+    /// The group's key.
     pub group: String,
+    /// How the group's config compared with the source's before.
     pub state_before: State,
+    /// How it compares once the changes are appended.
     pub state_after: State,
+    /// The group's config fingerprint before.
     pub fingerprint_before: String,
+    /// Its config fingerprint after (equal to before when nothing is
+    /// appended).
     pub fingerprint_after: String,
     /// What is appended, in order.
     pub changes: Vec<Difference>,

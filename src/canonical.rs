@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 /// The canonical text of any serialisable value.
-pub fn of<T: serde::Serialize>(value: &T) -> String {
+pub(crate) fn of<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(v) => to_string(&v),
         // Only maps with non-string keys fail, and the model has none.
@@ -19,7 +19,7 @@ pub fn of<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// The canonical text of a JSON object, without copying it into a `Value`.
-pub fn object(map: &serde_json::Map<String, Value>) -> String {
+pub(crate) fn object(map: &serde_json::Map<String, Value>) -> String {
     let mut out = String::new();
     write_object(map, &mut out);
     out

@@ -6,10 +6,11 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 /// The organisations' time zone (the tz database is embedded in the binary).
-pub fn zone() -> TimeZone {
+pub(crate) fn zone() -> TimeZone {
     TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC)
 }
 
+/// The current moment (the system clock).
 pub fn now() -> Timestamp {
     Timestamp::now()
 }
@@ -21,7 +22,7 @@ pub fn today() -> Date {
 
 /// `now()` as RFC 3339 with the Amsterdam offset, e.g.
 /// `2026-11-25T21:05:00+01:00`.
-pub fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     let z = now().to_zoned_datetime(zone());
     z.timestamp()
         .round(jiff::Unit::Second)

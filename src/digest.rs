@@ -4,11 +4,12 @@
 use sha2::{Digest, Sha256};
 use std::io::{self, Read, Write};
 
+/// Lowercase hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -19,7 +20,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// The sha256 of a file, streamed.
-pub fn sha256_file(path: &std::path::Path) -> crate::error::Result<String> {
+pub(crate) fn sha256_file(path: &std::path::Path) -> crate::error::Result<String> {
     let file = std::fs::File::open(path).map_err(|e| crate::error::Error::io(path, e))?;
     let mut r = HashingReader::new(io::BufReader::with_capacity(1 << 20, file));
     io::copy(&mut r, &mut io::sink()).map_err(|e| crate::error::Error::io(path, e))?;
@@ -27,14 +28,14 @@ pub fn sha256_file(path: &std::path::Path) -> crate::error::Result<String> {
 }
 
 /// Hashes and counts everything read through it.
-pub struct HashingReader<R> {
+pub(crate) struct HashingReader<R> {
     inner: R,
     hasher: Sha256,
     bytes: u64,
 }
 
 impl<R: Read> HashingReader<R> {
-    pub fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R) -> Self {
         HashingReader {
             inner,
             hasher: Sha256::new(),
@@ -43,7 +44,7 @@ impl<R: Read> HashingReader<R> {
     }
 
     /// The hex sha256 and the byte count of what was read.
-    pub fn finish(self) -> (String, u64) {
+    pub(crate) fn finish(self) -> (String, u64) {
         (hex(&self.hasher.finalize()), self.bytes)
     }
 }
@@ -58,14 +59,14 @@ impl<R: Read> Read for HashingReader<R> {
 }
 
 /// Hashes and counts everything written through it.
-pub struct HashingWriter<W> {
+pub(crate) struct HashingWriter<W> {
     inner: W,
     hasher: Sha256,
     bytes: u64,
 }
 
 impl<W: Write> HashingWriter<W> {
-    pub fn new(inner: W) -> Self {
+    pub(crate) fn new(inner: W) -> Self {
         HashingWriter {
             inner,
             hasher: Sha256::new(),
@@ -74,7 +75,7 @@ impl<W: Write> HashingWriter<W> {
     }
 
     /// The inner writer, the hex sha256 and the byte count.
-    pub fn finish(self) -> (W, String, u64) {
+    pub(crate) fn finish(self) -> (W, String, u64) {
         (self.inner, hex(&self.hasher.finalize()), self.bytes)
     }
 }
@@ -101,16 +102,19 @@ pub struct LineDigest {
 }
 
 impl LineDigest {
+    /// Adds one line (without its newline; the digest adds `\n`).
     pub fn push(&mut self, line: &str) {
         self.hasher.update(line.as_bytes());
         self.hasher.update(b"\n");
         self.count += 1;
     }
 
+    /// Lines pushed so far: the record count beside the digest.
     pub fn count(&self) -> u64 {
         self.count
     }
 
+    /// Lowercase hex sha256 over the lines, each followed by `\n`.
     pub fn finish(self) -> String {
         hex(&self.hasher.finalize())
     }

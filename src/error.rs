@@ -4,45 +4,73 @@
 use crate::problem::Problem;
 use std::path::PathBuf;
 
+/// Every way a library call fails; the variant decides the exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or folder could not be read or written (exit 1).
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// What the system said.
         source: std::io::Error,
     },
     /// The store could not be read or written (exit 1).
-    /// `store` is where it is, as [`Read::location`](crate::store::Read::location)
-    /// shows it: a path, or an address without its password.
     #[error("store {store}: {source}")]
-    Store { store: String, source: BoxError },
+    Store {
+        /// Where the store is, as [`Read::location`](crate::store::Read::location)
+        /// shows it: a path, or an address without its password.
+        store: String,
+        /// The engine's error.
+        source: BoxError,
+    },
     /// The store was made by a newer dossier-transfer whose schema this
     /// one does not know (exit 1).
     #[error(
         "store {store} has schema version {version}, newer than this tool knows ({known}); use a newer dossier-transfer"
     )]
     StoreTooNew {
+        /// Where the store is (a path, or an address without its password).
         store: String,
+        /// The store's schema version.
         version: usize,
+        /// The newest schema version this build knows.
         known: usize,
     },
     /// Data the tool wrote itself does not read back, so the store was
     /// altered or damaged outside it (exit 1).
     #[error("{what}: {source}")]
-    Corrupt { what: String, source: BoxError },
+    Corrupt {
+        /// What did not read back.
+        what: String,
+        /// Why it does not read back (e.g. the parse error).
+        source: BoxError,
+    },
     /// The system withheld something the tool needs: random numbers, a
     /// thread (exit 1).
     #[error("{what}: {source}")]
-    System { what: String, source: BoxError },
+    System {
+        /// What was being done.
+        what: String,
+        /// What the system said.
+        source: BoxError,
+    },
     /// A library the tool builds on (age, minisign, zip) failed on input
     /// that should pass; its error is the source (exit 1, reported like a
     /// bug because it is unexpected).
     #[error("{what}: {source}")]
-    Dependency { what: String, source: BoxError },
+    Dependency {
+        /// What was being done.
+        what: String,
+        /// The library's error.
+        source: BoxError,
+    },
     /// Another process holds the store's lock (exit 4, `store-busy`).
     #[error("store {store} is busy: another process is writing to it; try again when it is done")]
-    StoreBusy { store: String },
+    StoreBusy {
+        /// Where the store is (a path, or an address without its password).
+        store: String,
+    },
     /// The input does not pass: the problems say why (exit 3).
     #[error("{} problem(s) found", .0.len())]
     Invalid(Vec<Problem>),
@@ -58,12 +86,14 @@ pub enum Error {
     Internal(String),
 }
 
+/// The library's result: [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A wrapped cause of any kind, kept for [`std::error::Error::source`].
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 impl Error {
+    /// A file or folder at `path` that could not be read or written.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),

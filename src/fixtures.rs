@@ -35,7 +35,7 @@ pub const MIGRATION_ID: &str = "noord-naar-oost-2026-11";
 /// The fixture plan's cut-off: d-0011 was created after it.
 pub const CUT_OFF: &str = "2026-11-20T17:00:00+01:00";
 /// The first day of daily reports that move.
-pub const REPORTS_SINCE: &str = "2025-01-01";
+pub(crate) const REPORTS_SINCE: &str = "2025-01-01";
 /// The fixture plan's level: B, through the test account.
 pub const TEST_LEVEL: &str = "test-account";
 
@@ -49,10 +49,13 @@ pub const PASSING: [&str; 9] = [
 /// An owner's consent as the plan records it.
 #[derive(Debug, Clone, Copy)]
 pub struct Consent {
+    /// The owner's name.
     pub name: &'static str,
+    /// The owner's e-mail, as in the tree's `account.json`.
     pub email: &'static str,
-    pub given_on: &'static str,
-    pub reference: &'static str,
+    pub(crate) given_on: &'static str,
+    /// Where the consent is kept.
+    pub(crate) reference: &'static str,
 }
 
 /// The source account's owner (the same e-mail as in [`SOURCE_TREE`]).
@@ -77,7 +80,7 @@ pub const APPROVER: &str = "B. Bakker <b.bakker@oost.example>";
 /// The fixture plan's `[data]` value for a data type: everything moves,
 /// daily reports from [`REPORTS_SINCE`], except teammates, who stay
 /// attributions (the target has its own team).
-pub fn data_choice(data_type: DataType) -> String {
+pub(crate) fn data_choice(data_type: DataType) -> String {
     match data_type {
         DataType::DailyReports => format!("{{ since = \"{REPORTS_SINCE}\" }}"),
         DataType::Teammates => "false".to_owned(),
@@ -102,8 +105,8 @@ pub fn consent_table(role: &str, c: &Consent) -> String {
 }
 
 /// The fixture plan as TOML: level B, the [`PASSING`] dossiers to
-/// [`TARGET_GROUP`], every data type as [`data_choice`] says, both
-/// consents, and the handover keys given.
+/// [`TARGET_GROUP`], every data type but `teammates` (daily reports from
+/// 2025-01-01), both consents, and the handover keys given.
 pub fn plan_text(recipient: &str, signer: &str) -> String {
     let mut t = format!(
         "# Written by `dossier-transfer demo` for the bundled fixtures.\n\
@@ -132,12 +135,12 @@ pub fn load(store: &mut dyn Store, name: &str) -> Result<LoadSummary> {
 }
 
 /// One bundled dossier tree, e.g. `source`, `target`, `test-account`.
-pub struct Embedded {
+pub(crate) struct Embedded {
     prefix: String,
 }
 
 impl Embedded {
-    pub fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         Embedded {
             prefix: format!("{name}/"),
         }
@@ -145,7 +148,7 @@ impl Embedded {
 }
 
 /// A bundled file by its path under `fixtures/`.
-pub fn file(path: &str) -> Option<&'static [u8]> {
+pub(crate) fn file(path: &str) -> Option<&'static [u8]> {
     FILES.iter().find(|(p, _)| *p == path).map(|(_, b)| *b)
 }
 

@@ -30,17 +30,22 @@ fn imported(store: &dyn Store, plan: &Plan, slug: &str) -> Result<(AccountRow, S
 }
 
 /// The manifest the journal keeps with an import.
-pub fn journal_manifest(entry: &Entry) -> Result<Manifest> {
+pub(crate) fn journal_manifest(entry: &Entry) -> Result<Manifest> {
     let text = entry.manifest.as_deref().unwrap_or_default();
     serde_json::from_str(text)
         .map_err(|e| Error::corrupt("the journal's manifest does not parse", e))
 }
 
+/// A stage's recorded approval.
 #[derive(Debug, Serialize)]
 pub struct SignedOff {
+    /// Slug of the account whose import was signed off.
     pub account: String,
+    /// The stage signed off (which the account decides).
     pub stage: Stage,
+    /// `Name <email>` of who approved (`--by`).
     pub by: String,
+    /// When (RFC 3339, Amsterdam offset).
     pub at: String,
 }
 
@@ -161,9 +166,14 @@ fn live_signed_off(store: &dyn Store, plan: &Plan) -> Result<bool> {
     })
 }
 
+/// What `unlock` cleared.
 #[derive(Debug, Default, Serialize)]
 pub struct Unlocked {
+    /// Whether the account's read-only mark (a failed import's) was
+    /// cleared.
     pub account: bool,
+    /// Keys of the groups whose read-only mark (a real export's) was
+    /// cleared.
     pub groups: Vec<String>,
 }
 

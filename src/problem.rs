@@ -169,23 +169,33 @@ impl Serialize for Code {
 /// and where, and the dossier, kind and path it concerns where they apply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// What kind of finding it is; stable, for scripts and the docs.
     pub code: Code,
+    /// Whether it fails the command.
     pub severity: Severity,
+    /// What was wrong and where, for people (English).
     pub message: String,
+    /// The id of the dossier it concerns; `None` when it concerns none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dossier: Option<String>,
+    pub(crate) dossier: Option<String>,
+    /// The record kind it concerns (e.g. `daily_reports`); `None` when it
+    /// concerns none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub(crate) kind: Option<String>,
+    /// The file (in the tree or the archive) it concerns; `None` when it
+    /// concerns none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
 }
 
 impl Problem {
+    /// A finding that fails the command.
     pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, message)
     }
 
-    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+    /// A finding that is printed and lets the command succeed.
+    pub(crate) fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, message)
     }
 
@@ -200,21 +210,25 @@ impl Problem {
         }
     }
 
-    pub fn dossier(mut self, id: impl Into<String>) -> Self {
+    /// The same finding, naming the dossier it concerns.
+    pub(crate) fn dossier(mut self, id: impl Into<String>) -> Self {
         self.dossier = Some(id.into());
         self
     }
 
-    pub fn kind(mut self, kind: impl Into<String>) -> Self {
+    /// The same finding, naming the record kind it concerns.
+    pub(crate) fn kind(mut self, kind: impl Into<String>) -> Self {
         self.kind = Some(kind.into());
         self
     }
 
-    pub fn path(mut self, path: impl Into<String>) -> Self {
+    /// The same finding, naming the file it concerns.
+    pub(crate) fn path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
     }
 
+    /// Whether it fails the command.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

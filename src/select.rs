@@ -11,27 +11,31 @@ use jiff::Timestamp;
 /// One dossier that moves, and the target group it goes to.
 #[derive(Debug, Clone)]
 pub struct Selected {
-    pub row: DossierRow,
-    pub to_group: String,
+    /// The dossier, as the source store holds it.
+    pub(crate) row: DossierRow,
+    /// Key of the target group it goes to.
+    pub(crate) to_group: String,
 }
 
 /// The resolved selection.
 #[derive(Debug)]
 pub struct Resolved {
-    pub account: AccountRow,
-    pub group: GroupRow,
+    /// The source account.
+    pub(crate) account: AccountRow,
+    /// The source group.
+    pub(crate) group: GroupRow,
     /// The moving dossiers, by id.
-    pub dossiers: Vec<Selected>,
+    pub(crate) dossiers: Vec<Selected>,
     /// With `all = true`: dossiers of the group created after the cut-off,
     /// which stay behind.
-    pub after_cut_off: Vec<DossierRow>,
+    pub(crate) after_cut_off: Vec<DossierRow>,
 }
 
 /// Resolves the selection. Problems: `account-not-found`, `group-not-found`,
 /// `dossier-not-found`, `dossier-ambiguous`, `dossier-selected-twice`,
 /// `dossier-after-cut-off`. `None` when the source account or group is
 /// missing (nothing else can be said then).
-pub fn resolve(
+pub(crate) fn resolve(
     plan: &Plan,
     store: &dyn Store,
     cut_off: Timestamp,

@@ -8,14 +8,14 @@ use crate::problem::{Code, Severity};
 use serde::Serialize;
 use std::fmt;
 
-pub const FIELD_MISSING: Code = Code::ConfigFieldMissing;
-pub const FIELD_TYPE_MISMATCH: Code = Code::ConfigFieldTypeMismatch;
-pub const OPTION_MISSING: Code = Code::ConfigOptionMissing;
-pub const LABEL_MISSING: Code = Code::ConfigLabelMissing;
-pub const AGENDA_TYPE_MISSING: Code = Code::ConfigAgendaTypeMissing;
-pub const PRODUCT_MISSING: Code = Code::ConfigProductMissing;
-pub const PRODUCT_UNIT_DIFFERS: Code = Code::ConfigProductUnitDiffers;
-pub const LABEL_DIFFERS: Code = Code::ConfigLabelDiffers;
+pub(crate) const FIELD_MISSING: Code = Code::ConfigFieldMissing;
+pub(crate) const FIELD_TYPE_MISMATCH: Code = Code::ConfigFieldTypeMismatch;
+pub(crate) const OPTION_MISSING: Code = Code::ConfigOptionMissing;
+pub(crate) const LABEL_MISSING: Code = Code::ConfigLabelMissing;
+pub(crate) const AGENDA_TYPE_MISSING: Code = Code::ConfigAgendaTypeMissing;
+pub(crate) const PRODUCT_MISSING: Code = Code::ConfigProductMissing;
+pub(crate) const PRODUCT_UNIT_DIFFERS: Code = Code::ConfigProductUnitDiffers;
+pub(crate) const LABEL_DIFFERS: Code = Code::ConfigLabelDiffers;
 
 /// The element of the configuration a difference is about. It is also what
 /// the difference's record count counts (see `usage.rs`).
@@ -25,23 +25,36 @@ pub enum Element {
     /// Only for a tab label that differs: a missing tab shows as its
     /// missing fields (domain.md).
     Tab {
+        /// The page's key.
         page: String,
+        /// The tab's key.
         tab: String,
     },
+    /// A field.
     Field {
+        /// The field's `page.tab.field` address.
         address: String,
     },
+    /// A choice option of a field.
     Option {
+        /// The field's `page.tab.field` address.
         address: String,
+        /// The option's value.
         option: String,
     },
+    /// A report label.
     ReportLabel {
+        /// The label's key.
         key: String,
     },
+    /// An agenda type.
     AgendaType {
+        /// The agenda type's key.
         key: String,
     },
+    /// A product.
     Product {
+        /// The product's code.
         code: String,
     },
 }
@@ -64,14 +77,18 @@ impl fmt::Display for Element {
 /// One difference, source group -> target group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
+    /// The difference's problem code (`config-field-missing`, …).
     pub code: Code,
-    pub severity: Severity,
+    /// An error must be settled (by `align` or a person) before the
+    /// handover; a warning (a label that reads otherwise) loses nothing.
+    pub(crate) severity: Severity,
+    /// What it is about (flattened into the JSON: `element` plus its keys).
     #[serde(flatten)]
     pub element: Element,
     /// What differs, in words (without the element's name).
     pub detail: String,
     /// Whether `align` fixes it by appending to the target.
-    pub fixable: bool,
+    pub(crate) fixable: bool,
 }
 
 impl Difference {
@@ -111,7 +128,7 @@ impl Difference {
 /// Every difference between the source and the target config, in the
 /// source's order: fields (page by page, tab by tab), report labels, agenda
 /// types, products. What only the target has is no difference.
-pub fn diff(source: &Config, target: &Config) -> Vec<Difference> {
+pub(crate) fn diff(source: &Config, target: &Config) -> Vec<Difference> {
     let mut out = Vec::new();
     for page in &source.pages {
         for tab in &page.tabs {
@@ -290,7 +307,8 @@ pub enum State {
 }
 
 impl State {
-    pub fn of(source: &Config, target: &Config, differences: &[Difference]) -> State {
+    /// The state of `target` against `source`, given their `differences`.
+    pub(crate) fn of(source: &Config, target: &Config, differences: &[Difference]) -> State {
         if source.fingerprint() == target.fingerprint() {
             State::Equal
         } else if differences.iter().any(|d| d.severity == Severity::Error) {
@@ -300,6 +318,7 @@ impl State {
         }
     }
 
+    /// The state's lowercase name, as serialised.
     pub fn name(self) -> &'static str {
         match self {
             State::Equal => "equal",
@@ -314,7 +333,7 @@ impl State {
 /// fields at the end of their tab, missing options at the end of their
 /// field, labels, agenda types and products at the end of their list.
 /// Nothing is removed, retyped or relabelled: a conflict stays for a person.
-pub fn superset(source: &Config, target: &Config) -> Config {
+pub(crate) fn superset(source: &Config, target: &Config) -> Config {
     let mut out = target.clone();
     for page in &source.pages {
         merge_page(&mut out.pages, page);

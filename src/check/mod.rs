@@ -17,7 +17,7 @@
 //! ```
 
 pub mod config_diff;
-pub mod target;
+pub(crate) mod target;
 pub mod usage;
 
 use crate::error::Result;
@@ -40,7 +40,10 @@ pub use usage::{ConfigUsage, Moving};
 /// What `check` found.
 #[derive(Debug, Serialize)]
 pub struct CheckReport {
+    /// Every finding, errors and warnings; any error fails the check
+    /// (exit 3).
     pub problems: Vec<Problem>,
+    /// What was compared, for the account owners.
     pub summary: CheckSummary,
 }
 
@@ -48,10 +51,16 @@ pub struct CheckReport {
 /// what, and what moves.
 #[derive(Debug, Serialize)]
 pub struct CheckSummary {
+    /// The migration id.
     pub migration: String,
+    /// Lowercase hex sha256 of the plan's canonical JSON (the plan's
+    /// digest), to quote when the owners approve.
     pub plan_digest: String,
+    /// The plan's test level as written there (`test-group`, …).
     pub test_level: &'static str,
+    /// The plan's cut-off as written (RFC 3339).
     pub cut_off: String,
+    /// The source side: the group and the dossiers that move.
     pub source: SourceReport,
     /// The live target account, then (levels B and C) the test account.
     pub targets: Vec<TargetReport>,
@@ -60,21 +69,29 @@ pub struct CheckSummary {
     pub estimate: Option<Survey>,
 }
 
+/// The source side of a check.
 #[derive(Debug, Serialize)]
 pub struct SourceReport {
+    /// Slug of the source account.
     pub account: String,
+    /// Key of the source group.
     pub group: String,
     /// The source group's config fingerprint, when the group was found.
     pub fingerprint: Option<String>,
+    /// The dossiers that move, by id.
     pub dossiers: Vec<SelectedDossier>,
     /// With `all = true`: dossiers created after the cut-off, which stay.
     pub after_cut_off: Vec<String>,
 }
 
+/// A dossier the plan moves, and where to.
 #[derive(Debug, Serialize)]
 pub struct SelectedDossier {
+    /// Its id in the source account.
     pub id: String,
+    /// The client's name.
     pub name: String,
+    /// Key of the target group it goes to.
     pub to_group: String,
 }
 

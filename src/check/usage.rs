@@ -24,19 +24,22 @@ use std::collections::BTreeMap;
 /// group.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct ConfigUsage {
-    pub fields: BTreeMap<String, u64>,
+    /// Field address (`page.tab.field`) -> field values using it.
+    pub(crate) fields: BTreeMap<String, u64>,
     /// Field address -> option -> field values using it.
-    pub options: BTreeMap<String, BTreeMap<String, u64>>,
-    pub report_labels: BTreeMap<String, u64>,
-    pub agenda_types: BTreeMap<String, u64>,
+    pub(crate) options: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Report label key -> daily reports carrying it.
+    pub(crate) report_labels: BTreeMap<String, u64>,
+    /// Agenda type key -> agenda items of that type.
+    pub(crate) agenda_types: BTreeMap<String, u64>,
     /// Time entries, assignments and declaration lines, each counted once.
-    pub products: BTreeMap<String, u64>,
+    pub(crate) products: BTreeMap<String, u64>,
 }
 
 impl ConfigUsage {
     /// The moving records using `element`; for a tab, the field values of
     /// all its fields.
-    pub fn count(&self, element: &Element) -> u64 {
+    pub(crate) fn count(&self, element: &Element) -> u64 {
         let get = |map: &BTreeMap<String, u64>, key: &str| map.get(key).copied().unwrap_or(0);
         match element {
             Element::Tab { page, tab } => {
@@ -60,36 +63,44 @@ impl ConfigUsage {
 
 /// A teammate e-mail the moving records name.
 #[derive(Debug, Clone, Serialize)]
-pub struct TeammateRef {
+pub(crate) struct TeammateRef {
     /// As first written in the records.
-    pub email: String,
+    pub(crate) email: String,
     /// Moving records naming it (a record naming it twice counts once).
-    pub records: u64,
+    pub(crate) records: u64,
 }
 
 /// One member access record that moves.
 #[derive(Debug, Clone, Serialize)]
 pub struct MovingMember {
-    pub email: String,
-    pub name: String,
+    /// The member's e-mail address.
+    pub(crate) email: String,
+    /// The member's name.
+    pub(crate) name: String,
     /// Source id of the dossier it belongs to.
-    pub dossier: String,
-    pub to_group: String,
+    pub(crate) dossier: String,
+    /// Key of the target group the dossier goes to.
+    pub(crate) to_group: String,
 }
 
 /// What the moving records use, gathered while the export's walk runs.
 #[derive(Debug, Default)]
 pub struct Moving {
     /// By target group key.
-    pub config: BTreeMap<String, ConfigUsage>,
+    pub(crate) config: BTreeMap<String, ConfigUsage>,
     /// By folded e-mail.
-    pub teammates: BTreeMap<String, TeammateRef>,
-    pub members: Vec<MovingMember>,
+    pub(crate) teammates: BTreeMap<String, TeammateRef>,
+    /// Every member access record that moves, in walk order.
+    pub(crate) members: Vec<MovingMember>,
 }
 
 /// Runs the export's walk ([`crate::export::walk`]) once: its survey is the
 /// estimate, and the records it yields are exactly the ones counted here.
-pub fn survey(plan: &Plan, store: &dyn Store, resolved: &Resolved) -> Result<(Survey, Moving)> {
+pub(crate) fn survey(
+    plan: &Plan,
+    store: &dyn Store,
+    resolved: &Resolved,
+) -> Result<(Survey, Moving)> {
     let mut usage = Usage {
         config: &resolved.group.group.config,
         moving: Moving::default(),

@@ -21,24 +21,43 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use walk::{Survey, Visitor};
 
+/// What to export, where to, and as whom.
 pub struct Options<'a> {
+    /// The plan: which dossiers and data types, for whom.
     pub plan: &'a Plan,
+    /// The exporter's minisign key; its public half must be the plan's
+    /// signer (else `signer-mismatch`, before anything is written).
     pub signing_key: &'a minisign::SecretKey,
+    /// Where the archive goes (conventionally `*.zip.age`).
     pub out: &'a Path,
+    /// A dress rehearsal (`--rehearsal`): exports up to the earlier of the
+    /// cut-off and `now`, marks the archive so and does not lock the source
+    /// group. Only under test level `dress-rehearsal`.
     pub rehearsal: bool,
+    /// `Name <email>` of who exports, for the manifest and the audit log.
     pub operator: &'a str,
+    /// Whether an existing file at `out` may be replaced (`--force`).
     pub force: bool,
+    /// The moment the cut-off is judged against: a real export before the
+    /// cut-off is refused (`cut-off-in-future`); a rehearsal stops here.
     pub now: Timestamp,
 }
 
 /// What an export did.
 #[derive(Debug, Serialize)]
 pub struct Summary {
+    /// Where the archive was written.
     pub archive: PathBuf,
+    /// Lowercase hex sha256 of the archive file, to hand over beside it.
     pub sha256: String,
+    /// The archive file's size in bytes.
     pub size: u64,
+    /// Whether it is a rehearsal archive.
     pub rehearsal: bool,
+    /// The bound applied (RFC 3339): the cut-off, or for a rehearsal the
+    /// earlier of the cut-off and the export's time.
     pub effective_cut_off: String,
+    /// What moved and what stayed behind, per dossier and kind.
     pub survey: Survey,
     /// Warnings: records edited after the cut-off move in their current state.
     pub warnings: Vec<Problem>,

@@ -4,7 +4,7 @@
 
 mod checks;
 mod ids;
-pub mod sink;
+pub(crate) mod sink;
 
 use crate::archive::manifest::Manifest;
 use crate::archive::reader::Caps;
@@ -17,35 +17,56 @@ use crate::store::audit::{AuditEvent, Outcome};
 use crate::store::journal::Stage;
 use crate::store::{AccountRow, JournalStart, Store};
 use serde::Serialize;
-use sink::{ImportSink, TeammateMapping};
+use sink::ImportSink;
+pub use sink::TeammateMapping;
 use std::path::Path;
 
+/// What to import, from where, into which account, as whom.
 pub struct Options<'a> {
+    /// The plan the archive was made with (its digest must match).
     pub plan: &'a Plan,
+    /// The archive file (`*.zip.age`).
     pub archive: &'a Path,
+    /// The age identities to decrypt with; one must be a plan recipient's.
     pub identities: &'a [Box<dyn age::Identity + Send + Sync>],
+    /// The reading limits the archive must stay within.
     pub caps: Caps,
     /// The account to import into (default: the plan's target account).
     pub account: Option<&'a str>,
+    /// Verify and check everything, but write nothing (`--dry-run`).
     pub dry_run: bool,
+    /// `Name <email>` of who imports, for the journal and the audit log.
     pub operator: &'a str,
 }
 
 /// What an import wrote (or, dry, would write).
 #[derive(Debug, Serialize)]
 pub struct Summary {
+    /// Slug of the account imported into.
     pub account: String,
+    /// The stage that account is: the plan's test account or its target.
     pub stage: Stage,
+    /// The migration id.
     pub migration: String,
+    /// Lowercase hex sha256 of the archive file.
     pub archive_sha256: String,
+    /// Whether the archive is a `--rehearsal` export.
     pub rehearsal: bool,
+    /// Whether nothing was written.
     pub dry_run: bool,
-    /// source id -> (target id, target group)
+    /// (source id, target id, target group) per dossier; a dry run leaves
+    /// the target id empty.
     pub dossiers: Vec<(String, String, String)>,
+    /// Records per kind, as the manifest counts them.
     pub records: std::collections::BTreeMap<String, u64>,
+    /// Bytes of file contents, each distinct content counted once.
     pub file_bytes: u64,
+    /// How teammate references were mapped; `None` for a dry run.
     pub teammates: Option<TeammateMapping>,
+    /// Keys of the target groups the import created (test level A);
+    /// empty otherwise.
     pub groups_created: Vec<String>,
+    /// The warnings verify and the checks found (errors stop the import).
     pub warnings: Vec<Problem>,
 }
 
@@ -236,7 +257,7 @@ fn refuse_if_imported(store: &dyn Store, plan: &Plan, account: &AccountRow) -> R
 
 /// The stage follows from the account: the plan's test account is the test
 /// stage, its target account the live stage.
-pub fn stage_of(plan: &Plan, slug: &str) -> Result<Stage> {
+pub(crate) fn stage_of(plan: &Plan, slug: &str) -> Result<Stage> {
     if slug == plan.target.account {
         Ok(Stage::Live)
     } else if plan.target.test_account.as_deref() == Some(slug) {

@@ -21,8 +21,11 @@ use std::path::{Path, PathBuf};
 
 /// The file names [`generate`] writes.
 pub const IDENTITY_FILE: &str = "identity.txt";
+/// The age recipient (`age1…`), the public half to put in the plan.
 pub const RECIPIENT_FILE: &str = "recipient.txt";
+/// The minisign secret key, in `minisign -G`'s format.
 pub const SIGNING_KEY_FILE: &str = "signing.key";
+/// The minisign public key, whose `RW…` line is the plan's signer.
 pub const SIGNING_PUB_FILE: &str = "signing.pub";
 
 /// The untrusted comments the `minisign` CLI writes; readers ignore them,
@@ -40,15 +43,20 @@ pub struct Generated {
     pub signer: String,
     /// Whether `signing.key` is protected by a password.
     pub encrypted: bool,
+    /// Where the files were written.
     pub files: GeneratedFiles,
 }
 
+/// The paths [`generate`] wrote.
 #[derive(Debug, Clone, Serialize)]
 pub struct GeneratedFiles {
+    /// The age identity: the secret half that decrypts archives.
     pub identity: PathBuf,
-    pub recipient: PathBuf,
+    /// The age recipient, for the plan.
+    pub(crate) recipient: PathBuf,
+    /// The minisign secret key that signs archives.
     pub signing_key: PathBuf,
-    pub signing_pub: PathBuf,
+    pub(crate) signing_pub: PathBuf,
 }
 
 /// Writes a new age identity and minisign key pair into `dir` (created if

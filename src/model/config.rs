@@ -5,48 +5,71 @@ use super::syntax;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// A group's configuration (inrichting), as in `group.json`'s `config`.
+/// Records may only use what it defines (fields, labels, agenda types,
+/// products).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    pub pages: Vec<Page>,
-    pub report_labels: Vec<Label>,
-    pub agenda_types: Vec<Label>,
-    pub products: Vec<Product>,
+    /// The pages of the dossier, each with its tabs of fields.
+    pub(crate) pages: Vec<Page>,
+    /// The labels a daily report may carry.
+    pub(crate) report_labels: Vec<Label>,
+    /// The types an agenda item may have.
+    pub(crate) agenda_types: Vec<Label>,
+    /// The care products time is registered and declared on.
+    pub(crate) products: Vec<Product>,
 }
 
+/// A page of the dossier (e.g. `plan`, `gegevens`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Page {
-    pub page: String,
-    pub tabs: Vec<Tab>,
+pub(crate) struct Page {
+    /// The page's key: the first part of a field's `page.tab.field` address.
+    pub(crate) page: String,
+    /// The page's tabs, in display order.
+    pub(crate) tabs: Vec<Tab>,
 }
 
+/// A tab of a page, holding fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Tab {
-    pub key: String,
-    pub label: String,
-    pub fields: Vec<ConfigField>,
+pub(crate) struct Tab {
+    /// The tab's key: the middle part of a field's address.
+    pub(crate) key: String,
+    /// The tab's display label.
+    pub(crate) label: String,
+    /// The tab's fields, in display order.
+    pub(crate) fields: Vec<ConfigField>,
 }
 
+/// A field's `type`: what its values are. Serialised snake_case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum FieldKind {
+pub(crate) enum FieldKind {
+    /// One line of text (a JSON string).
     Text,
+    /// Free text of several lines (a JSON string).
     Textarea,
+    /// A JSON number.
     Number,
+    /// A `YYYY-MM-DD` date (a JSON string).
     Date,
+    /// A JSON boolean.
     Boolean,
+    /// One of the field's `options` (a JSON string).
     Choice,
+    /// Any of the field's `options` (a JSON array of strings).
     MultiChoice,
 }
 
 impl FieldKind {
-    pub fn has_options(self) -> bool {
+    pub(crate) fn has_options(self) -> bool {
         matches!(self, FieldKind::Choice | FieldKind::MultiChoice)
     }
 
-    pub fn name(self) -> &'static str {
+    /// The type as written in the config (`text`, …, `multi_choice`).
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FieldKind::Text => "text",
             FieldKind::Textarea => "textarea",
@@ -59,41 +82,55 @@ impl FieldKind {
     }
 }
 
+/// A field of a tab; field values of records address it as
+/// `page.tab.field`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConfigField {
-    pub key: String,
-    pub label: String,
+pub(crate) struct ConfigField {
+    /// The field's key: the last part of its address.
+    pub(crate) key: String,
+    /// The field's display label.
+    pub(crate) label: String,
+    /// What the field's values are (`type` in JSON).
     #[serde(rename = "type")]
-    pub kind: FieldKind,
+    pub(crate) kind: FieldKind,
+    /// The allowed values of a `choice` or `multi_choice` field; `None`
+    /// for the other types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<String>>,
+    pub(crate) options: Option<Vec<String>>,
 }
 
 /// A report label or an agenda type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Label {
-    pub key: String,
-    pub label: String,
+pub(crate) struct Label {
+    /// The key records refer to it by.
+    pub(crate) key: String,
+    /// Its display label.
+    pub(crate) label: String,
 }
 
+/// A care product time is registered and declared on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Product {
-    pub code: String,
-    pub label: String,
-    pub unit: String,
+pub(crate) struct Product {
+    /// The product code (e.g. `45A48`) records refer to it by.
+    pub(crate) code: String,
+    /// The product's display name.
+    pub(crate) label: String,
+    /// The unit it is counted in (e.g. `minuut`); a target product with
+    /// another unit cannot take the source's records.
+    pub(crate) unit: String,
 }
 
 impl Config {
     /// sha256 of the canonical JSON: equal configs have equal fingerprints.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         crate::digest::sha256_hex(crate::canonical::of(self).as_bytes())
     }
 
     /// Every field with its `page.tab.field` address, in config order.
-    pub fn fields(&self) -> impl Iterator<Item = (String, &ConfigField)> {
+    pub(crate) fn fields(&self) -> impl Iterator<Item = (String, &ConfigField)> {
         self.pages.iter().flat_map(|p| {
             p.tabs.iter().flat_map(move |t| {
                 t.fields
@@ -104,7 +141,7 @@ impl Config {
     }
 
     /// The field at `page.tab.field`.
-    pub fn field(&self, address: &str) -> Option<&ConfigField> {
+    pub(crate) fn field(&self, address: &str) -> Option<&ConfigField> {
         let mut parts = address.splitn(3, '.');
         let (page, tab, field) = (parts.next()?, parts.next()?, parts.next()?);
         self.pages
@@ -118,21 +155,22 @@ impl Config {
             .find(|f| f.key == field)
     }
 
-    pub fn report_label(&self, key: &str) -> Option<&Label> {
+    pub(crate) fn report_label(&self, key: &str) -> Option<&Label> {
         self.report_labels.iter().find(|l| l.key == key)
     }
 
-    pub fn agenda_type(&self, key: &str) -> Option<&Label> {
+    pub(crate) fn agenda_type(&self, key: &str) -> Option<&Label> {
         self.agenda_types.iter().find(|l| l.key == key)
     }
 
-    pub fn product(&self, code: &str) -> Option<&Product> {
+    /// The product with `code`; `None` when the config has none.
+    pub(crate) fn product(&self, code: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.code == code)
     }
 
     /// Rule violations as (field path, message), e.g. duplicate keys or a
     /// choice field without options.
-    pub fn violations(&self) -> Vec<(String, String)> {
+    pub(crate) fn violations(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (pi, page) in self.pages.iter().enumerate() {
@@ -204,7 +242,7 @@ fn key_rule(key: &str, at: &str, out: &mut Vec<(String, String)>) {
 
 impl ConfigField {
     /// Whether `value` is valid for this field; the error says why not.
-    pub fn check_value(&self, value: &Value) -> Result<(), String> {
+    pub(crate) fn check_value(&self, value: &Value) -> Result<(), String> {
         let ok = match (self.kind, value) {
             (FieldKind::Text | FieldKind::Textarea, Value::String(_)) => true,
             (FieldKind::Number, Value::Number(_)) => true,
@@ -242,7 +280,7 @@ impl ConfigField {
     }
 
     /// The options a value uses (for counting uses of a missing option).
-    pub fn options_used(value: &Value) -> Vec<&str> {
+    pub(crate) fn options_used(value: &Value) -> Vec<&str> {
         match value {
             Value::String(s) => vec![s.as_str()],
             Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 /// Dossier and record ids: `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
-pub fn is_id(s: &str) -> bool {
+pub(crate) fn is_id(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 64
@@ -17,7 +17,7 @@ pub fn is_id(s: &str) -> bool {
 }
 
 /// Group keys and account slugs: `[a-z0-9][a-z0-9-]{0,63}`.
-pub fn is_key(s: &str) -> bool {
+pub(crate) fn is_key(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 64
@@ -29,7 +29,7 @@ pub fn is_key(s: &str) -> bool {
 
 /// Keys inside a configuration (pages, tabs, fields, labels): lowercase
 /// letters, digits, `_` and `-`.
-pub fn is_config_key(s: &str) -> bool {
+pub(crate) fn is_config_key(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.bytes()
@@ -37,7 +37,7 @@ pub fn is_config_key(s: &str) -> bool {
 }
 
 /// The case-insensitive form under which ids and e-mails are compared.
-pub fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     s.to_lowercase()
 }
 
@@ -59,7 +59,7 @@ pub fn is_email(s: &str) -> bool {
 /// RFC 3339 with an explicit offset: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
 /// jiff alone would also take ISO 8601 forms (a space, a time zone name)
 /// that other tools reading the plan may not.
-pub fn timestamp(s: &str) -> Option<Timestamp> {
+pub(crate) fn timestamp(s: &str) -> Option<Timestamp> {
     let b = s.as_bytes();
     let offset_len = if s.ends_with('Z') { 1 } else { 6 };
     if b.len() < 19 + offset_len || b[10] != b'T' || date(s.get(..10)?).is_none() {
@@ -96,7 +96,7 @@ fn is_offset(o: &str) -> bool {
 }
 
 /// `YYYY-MM-DD`.
-pub fn date(s: &str) -> Option<Date> {
+pub(crate) fn date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'
@@ -111,12 +111,12 @@ pub fn date(s: &str) -> Option<Date> {
 }
 
 /// `YYYY-MM`.
-pub fn is_month(s: &str) -> bool {
+pub(crate) fn is_month(s: &str) -> bool {
     s.len() == 7 && date(&format!("{s}-01")).is_some()
 }
 
 /// A Dutch BSN: nine digits passing the eleven-test.
-pub fn is_bsn(s: &str) -> bool {
+pub(crate) fn is_bsn(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 9 || !b.iter().all(u8::is_ascii_digit) {
         return false;
@@ -133,7 +133,7 @@ pub fn is_bsn(s: &str) -> bool {
 }
 
 /// A lowercase hex sha256.
-pub fn is_sha256(s: &str) -> bool {
+pub(crate) fn is_sha256(s: &str) -> bool {
     s.len() == 64
         && s.bytes()
             .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 /// reader checks it within the dossier or once the whole account (or
 /// archive) has been read, as its target's scope says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reference {
+pub(crate) struct Reference {
     pub field: &'static str,
     pub to: Target,
     pub id: String,
@@ -19,15 +19,15 @@ pub struct Reference {
 
 /// What a valid record tells the reader.
 #[derive(Debug)]
-pub struct Checked {
-    pub id: String,
-    pub created_at: Timestamp,
-    pub refs: Vec<Reference>,
+pub(crate) struct Checked {
+    pub(crate) id: String,
+    pub(crate) created_at: Timestamp,
+    pub(crate) refs: Vec<Reference>,
 }
 
 /// Checks one record of `kind` against the kinds table and `config`. All
 /// rule violations are returned, each naming its field.
-pub fn check_record(
+pub(crate) fn check_record(
     kind: &Kind,
     record: &Map<String, Value>,
     config: &Config,

@@ -30,7 +30,7 @@ use walk::{Cx, Section};
 
 /// The largest plan read: about 20,000 `select` entries, so a hostile plan
 /// cannot make the parser hold hundreds of MiB.
-pub const MAX_PLAN: u64 = 1 << 20;
+pub(crate) const MAX_PLAN: u64 = 1 << 20;
 
 const PLAN_INVALID: Code = Code::PlanInvalid;
 const UNKNOWN_KEY: Code = Code::PlanUnknownKey;
@@ -66,23 +66,35 @@ const SIGNER_RULE: &str =
 /// A parsed, valid plan. Built only by [`Plan::parse`] and [`Plan::load`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
+    /// The migration id (`[a-z0-9-]{3,64}`): it names the handover in the
+    /// archive, the journals and the audit logs.
     pub id: String,
     /// As written in the file (it is what the digest covers).
-    pub cut_off: String,
-    pub cut_off_at: Timestamp,
-    pub test_level: TestLevel,
-    pub source: SourceSide,
+    pub(crate) cut_off: String,
+    pub(crate) cut_off_at: Timestamp,
+    /// How the handover is tested before the live import.
+    pub(crate) test_level: TestLevel,
+    /// Where the dossiers come from.
+    pub(crate) source: SourceSide,
+    /// Where they go.
     pub target: TargetSide,
-    pub dossiers: Selection,
-    pub data: DataChoice,
-    pub consent: Consents,
-    pub handover: Handover,
-    /// Lowercase hex sha256 of [`Plan::canonical_json`].
+    /// Which dossiers move, and into which target groups.
+    pub(crate) dossiers: Selection,
+    /// Which data types move.
+    pub(crate) data: DataChoice,
+    /// The two owners' consents; both are required.
+    pub(crate) consent: Consents,
+    /// Who may read the archive and whose signature the import accepts.
+    pub(crate) handover: Handover,
+    /// Lowercase hex sha256 of the plan's canonical JSON (RFC 8785, defaults
+    /// filled in): comments, layout and key order do not change it.
     pub digest: String,
 }
 
+/// The plan's `test_level`: how the handover is tested before the live
+/// import (process.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TestLevel {
+pub(crate) enum TestLevel {
     /// A: the live import creates new groups; rollback deletes them.
     TestGroup,
     /// B: a real archive is imported into a test account first.
@@ -92,13 +104,16 @@ pub enum TestLevel {
 }
 
 impl TestLevel {
-    pub const ALL: [TestLevel; 3] = [
+    /// Every level, in the order A, B, C.
+    pub(crate) const ALL: [TestLevel; 3] = [
         TestLevel::TestGroup,
         TestLevel::TestAccount,
         TestLevel::DressRehearsal,
     ];
 
-    pub fn key(self) -> &'static str {
+    /// The level as written in the plan: `test-group`, `test-account` or
+    /// `dress-rehearsal`.
+    pub(crate) fn key(self) -> &'static str {
         match self {
             TestLevel::TestGroup => "test-group",
             TestLevel::TestAccount => "test-account",
@@ -106,64 +121,88 @@ impl TestLevel {
         }
     }
 
-    pub fn from_key(key: &str) -> Option<TestLevel> {
+    /// The level a plan's `test_level` names; `None` for any other text.
+    pub(crate) fn from_key(key: &str) -> Option<TestLevel> {
         TestLevel::ALL.into_iter().find(|l| l.key() == key)
     }
 
     /// Whether this level imports into `target.test_account` first.
-    pub fn needs_test_account(self) -> bool {
+    pub(crate) fn needs_test_account(self) -> bool {
         self != TestLevel::TestGroup
     }
 }
 
+/// The plan's `[source]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceSide {
-    pub account: String,
-    pub group: String,
+pub(crate) struct SourceSide {
+    /// Slug of the source account.
+    pub(crate) account: String,
+    /// Key of the source group the dossiers are in.
+    pub(crate) group: String,
 }
 
+/// The plan's `[target]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetSide {
+    /// Slug of the target account (the live stage).
     pub account: String,
-    pub test_account: Option<String>,
+    /// Slug of the test account (the test stage); required under
+    /// `test-account` and `dress-rehearsal`, may be `None` under
+    /// `test-group`.
+    pub(crate) test_account: Option<String>,
 }
 
+/// The plan's `[dossiers]`: all of the source group, or a named list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selection {
-    All { to_group: String },
+pub(crate) enum Selection {
+    /// `all = true`: every dossier of the source group, into one group.
+    All {
+        /// Key of the target group they all go to.
+        to_group: String,
+    },
+    /// `[[dossiers.select]]`: the listed dossiers, each with its own target
+    /// group, in the plan's order.
     Select(Vec<SelectEntry>),
 }
 
+/// One `[[dossiers.select]]` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SelectEntry {
-    pub by: DossierRef,
-    pub to_group: String,
+pub(crate) struct SelectEntry {
+    /// The dossier, by id or by client name.
+    pub(crate) by: DossierRef,
+    /// Key of the target group it goes to.
+    pub(crate) to_group: String,
     /// Line of the entry in the plan file, for messages of later checks.
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
+/// How a `select` entry names its dossier (exactly one of the two).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DossierRef {
+pub(crate) enum DossierRef {
+    /// `id`: the dossier's id in the source account.
     Id(String),
+    /// `name`: the client's name, which must match exactly one dossier of
+    /// the source group.
     Name(String),
 }
 
 /// The chosen data types. An absent type and `false` mean the same, so the
 /// storage keeps only what is chosen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DataChoice {
+pub(crate) struct DataChoice {
     chosen: Vec<DataType>,
     daily_reports_since: Option<Date>,
 }
 
 impl DataChoice {
-    pub fn chosen(&self, dt: DataType) -> bool {
+    /// Whether `dt` moves.
+    pub(crate) fn chosen(&self, dt: DataType) -> bool {
         self.chosen.contains(&dt)
     }
 
     /// The first report date that moves; `None` is no lower bound (or daily
     /// reports are not chosen).
-    pub fn daily_reports_since(&self) -> Option<Date> {
+    pub(crate) fn daily_reports_since(&self) -> Option<Date> {
         self.daily_reports_since
             .filter(|_| self.chosen(DataType::DailyReports))
     }
@@ -178,7 +217,7 @@ impl DataChoice {
     }
 
     /// In [`DataType::ALL`] order.
-    pub fn chosen_types(&self) -> Vec<DataType> {
+    pub(crate) fn chosen_types(&self) -> Vec<DataType> {
         DataType::ALL
             .into_iter()
             .filter(|dt| self.chosen(*dt))
@@ -206,12 +245,18 @@ impl DataChoice {
     }
 }
 
+/// One owner's consent (`[consent.source_owner]` or
+/// `[consent.target_owner]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Consent {
+pub(crate) struct Consent {
+    /// The owner's name.
     pub name: String,
+    /// The owner's e-mail; it must be the owner's of the account wherever
+    /// that account's store is at hand.
     pub email: String,
-    pub given_on: Date,
-    pub reference: String,
+    pub(crate) given_on: Date,
+    /// Where the consent is kept (e.g. the e-mail it was given in).
+    pub(crate) reference: String,
 }
 
 impl Consent {
@@ -225,16 +270,24 @@ impl Consent {
     }
 }
 
+/// The plan's `[consent]`: both owners must consent.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Consents {
-    pub source_owner: Consent,
-    pub target_owner: Consent,
+pub(crate) struct Consents {
+    /// The source account owner's consent.
+    pub(crate) source_owner: Consent,
+    /// The target account owner's consent.
+    pub(crate) target_owner: Consent,
 }
 
+/// The plan's `[handover]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Handover {
-    pub recipients: Vec<String>,
-    pub signer: String,
+pub(crate) struct Handover {
+    /// The age X25519 recipients (`age1…`) who can decrypt the archive; at
+    /// least one.
+    pub(crate) recipients: Vec<String>,
+    /// The exporter's minisign public key (the `RW…` line of `signing.pub`);
+    /// the import accepts only archives it signed.
+    pub(crate) signer: String,
 }
 
 impl Plan {
@@ -263,7 +316,7 @@ impl Plan {
     }
 
     /// Reads and parses the plan file at `path`, as [`Plan::parse`] does.
-    /// A plan larger than [`MAX_PLAN`] is refused before it is read.
+    /// A plan larger than 1 MiB is refused before it is read.
     pub fn load(path: &Path, today: Date) -> Result<(Plan, Vec<Problem>)> {
         let file = path.display().to_string();
         let opened = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -288,7 +341,7 @@ impl Plan {
 
     /// The plan as parsed with every default filled in; the archive stores
     /// it as plan.json and its canonical text gives the digest.
-    pub fn canonical_value(&self) -> Value {
+    pub(crate) fn canonical_value(&self) -> Value {
         json!({
             "id": self.id,
             "cut_off": self.cut_off,
@@ -306,12 +359,12 @@ impl Plan {
     }
 
     /// RFC 8785 text of [`Plan::canonical_value`].
-    pub fn canonical_json(&self) -> String {
+    pub(crate) fn canonical_json(&self) -> String {
         canonical_json(&self.canonical_value())
     }
 
     /// The distinct target group keys, in order of first appearance.
-    pub fn target_group_keys(&self) -> Vec<String> {
+    pub(crate) fn target_group_keys(&self) -> Vec<String> {
         match &self.dossiers {
             Selection::All { to_group } => vec![to_group.clone()],
             Selection::Select(entries) => {
@@ -354,4 +407,4 @@ pub fn template() -> &'static str {
 }
 
 /// RFC 8785 canonical JSON (see [`crate::canonical`]).
-pub use crate::canonical::to_string as canonical_json;
+pub(crate) use crate::canonical::to_string as canonical_json;

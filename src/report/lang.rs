@@ -8,10 +8,12 @@ pub enum Lang {
     /// managers.
     #[default]
     Nl,
+    /// English.
     En,
 }
 
 impl Lang {
+    /// The language of a `--lang` code (`nl`, `en`); `None` for any other.
     pub fn from_code(code: &str) -> Option<Lang> {
         match code {
             "nl" => Some(Lang::Nl),
@@ -20,7 +22,8 @@ impl Lang {
         }
     }
 
-    pub fn code(self) -> &'static str {
+    /// The language's code, as `--lang` takes it and the page's `lang` says.
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Lang::Nl => "nl",
             Lang::En => "en",
@@ -29,7 +32,7 @@ impl Lang {
 
     /// The label `key`. A key missing from the table is a bug: debug builds
     /// (and so the tests) stop on it, a release shows the key.
-    pub fn t(self, key: &str) -> &'static str {
+    pub(crate) fn t(self, key: &str) -> &'static str {
         match LABELS.iter().find(|(k, _, _)| *k == key) {
             Some((_, nl, en)) => match self {
                 Lang::Nl => nl,
@@ -43,7 +46,7 @@ impl Lang {
     }
 
     /// A number with the language's thousands separator.
-    pub fn num(self, n: u64) -> String {
+    pub(crate) fn num(self, n: u64) -> String {
         let sep = match self {
             Lang::Nl => '.',
             Lang::En => ',',
@@ -60,7 +63,7 @@ impl Lang {
     }
 
     /// "1 dossier" / "3 dossiers": `one` and `many` are label keys.
-    pub fn count(self, n: u64, one: &str, many: &str) -> String {
+    pub(crate) fn count(self, n: u64, one: &str, many: &str) -> String {
         format!(
             "{} {}",
             self.num(n),

@@ -1,10 +1,10 @@
 //! The acceptance report (process.md step 7): [`data::build`] gathers it
 //! from the target store, [`text`] and [`html`] render it.
 
-pub mod compare;
+pub(crate) mod compare;
 pub mod data;
 pub mod html;
-pub mod lang;
+pub(crate) mod lang;
 pub mod text;
 
 pub use data::{Report, build};

@@ -4,10 +4,10 @@
 use std::io::{self, BufRead, Read};
 
 /// The longest line read by default (a record with a long text or payload).
-pub const MAX_LINE: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_LINE: usize = 16 * 1024 * 1024;
 
 /// Reads lines of at most `max` bytes; the line number is 1-based.
-pub struct Lines<R> {
+pub(crate) struct Lines<R> {
     inner: R,
     max: usize,
     number: usize,
@@ -15,14 +15,14 @@ pub struct Lines<R> {
 }
 
 #[derive(Debug)]
-pub enum LineError {
+pub(crate) enum LineError {
     Io(io::Error),
     TooLong { line: usize, max: usize },
     NotUtf8 { line: usize },
 }
 
 impl<R: BufRead> Lines<R> {
-    pub fn new(inner: R, max: usize) -> Self {
+    pub(crate) fn new(inner: R, max: usize) -> Self {
         Lines {
             inner,
             max,
@@ -32,7 +32,7 @@ impl<R: BufRead> Lines<R> {
     }
 
     /// The next line without its newline, with its number.
-    pub fn next_line(&mut self) -> Option<Result<(usize, &str), LineError>> {
+    pub(crate) fn next_line(&mut self) -> Option<Result<(usize, &str), LineError>> {
         self.buf.clear();
         let limit = (self.max + 1) as u64;
         let n = match Read::take(&mut self.inner, limit).read_until(b'\n', &mut self.buf) {

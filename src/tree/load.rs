@@ -15,12 +15,19 @@ use std::path::Path;
 /// What a load wrote.
 #[derive(Debug, Default, Serialize)]
 pub struct LoadSummary {
+    /// Slug of the account loaded.
     pub account: String,
+    /// Groups written.
     pub groups: u64,
+    /// Teammates written.
     pub teammates: u64,
+    /// Dossiers written.
     pub dossiers: u64,
+    /// Records written per kind.
     pub records: BTreeMap<&'static str, u64>,
+    /// Files written (each distinct content stored once).
     pub files: u64,
+    /// Bytes of file contents written.
     pub file_bytes: u64,
 }
 
@@ -32,7 +39,7 @@ pub fn load_dir(store: &mut dyn Store, dir: &Path, replace: bool) -> Result<Load
 }
 
 /// Loads a tree from any source (a folder, the bundled fixtures).
-pub fn load(
+pub(crate) fn load(
     store: &mut dyn Store,
     source: &mut dyn TreeSource,
     replace: bool,

@@ -6,7 +6,7 @@ use crate::problem::{Code, Problem};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub trait TreeSource {
+pub(crate) trait TreeSource {
     /// For messages: the folder or archive being read.
     fn describe(&self) -> String;
     /// Every file of the tree, as `/`-separated relative paths, sorted.
@@ -20,12 +20,12 @@ pub trait TreeSource {
 }
 
 /// A tree in a folder.
-pub struct DirSource {
+pub(crate) struct DirSource {
     root: PathBuf,
 }
 
 impl DirSource {
-    pub fn new(root: &Path) -> Self {
+    pub(crate) fn new(root: &Path) -> Self {
         DirSource {
             root: root.to_owned(),
         }

@@ -26,16 +26,28 @@ const MAX_MANIFEST: u64 = 512 << 20;
 /// What a successful verification shows the user.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// Lowercase hex sha256 of the archive file.
     pub archive_sha256: String,
+    /// The migration id the manifest names (equal to the plan's).
     pub migration_id: String,
+    /// Whether the archive is a `--rehearsal` export.
     pub rehearsal: bool,
+    /// When the archive was exported (RFC 3339).
     pub created_at: String,
+    /// `Name <email>` of the operator who exported it.
     pub exported_by: String,
+    /// The plan's signer key, which the signature was checked against.
     pub signer: String,
+    /// The signature's trusted comment (`migration_id=… created_at=…`),
+    /// which binds it to one migration and moment.
     pub trusted_comment: String,
+    /// Dossiers in the archive.
     pub dossiers: u64,
+    /// Records in the archive per kind.
     pub records: BTreeMap<String, u64>,
+    /// Bytes of file contents, each distinct content counted once.
     pub file_bytes: u64,
+    /// What the export left at the source, and why.
     pub left_behind: LeftBehind,
 }
 
@@ -43,14 +55,22 @@ pub struct Summary {
 /// manifest and the open reader (which `import` goes on with).
 pub struct Verified {
     /// The archive file's sha256, to compare with the one the export printed.
-    pub archive_sha256: String,
+    pub(crate) archive_sha256: String,
+    /// Every finding, errors and warnings; each code is listed at most
+    /// 100 times, the rest counted in one closing finding.
     pub problems: Vec<Problem>,
-    pub manifest: Option<Manifest>,
+    /// The authenticated manifest; `None` when none could be read and
+    /// checked against the plan's signer (`problems` say why).
+    pub(crate) manifest: Option<Manifest>,
+    /// What the archive holds; `None` when there is no trusted manifest.
     pub summary: Option<Summary>,
-    pub reader: Option<ArchiveReader>,
+    /// The open archive; `None` when it could not be opened (not
+    /// decryptable by these identities, or not an archive).
+    pub(crate) reader: Option<ArchiveReader>,
 }
 
 impl Verified {
+    /// Whether any finding is an error: the archive must not be imported.
     pub fn failed(&self) -> bool {
         crate::problem::any_error(&self.problems)
     }
@@ -124,7 +144,7 @@ pub fn verify(
 /// How many findings of one code are reported one by one; the rest are
 /// counted, so a hostile manifest of millions of entries cannot fill the
 /// output (and the operator's screen) with the same finding.
-pub const MAX_PER_CODE: usize = 100;
+pub(crate) const MAX_PER_CODE: usize = 100;
 
 /// Keeps the first of equal findings, and the first `archive-corrupt`:
 /// once the encrypted stream is damaged, every later read past the damage

@@ -136,7 +136,7 @@ fn dossier_reports(c: &Comparison, m: &Manifest) -> Vec<DossierReport> {
 }
 
 /// A kind's place in the kinds table; unknown names last.
-pub fn kind_rank(kind: &str) -> usize {
+pub(crate) fn kind_rank(kind: &str) -> usize {
     KINDS
         .iter()
         .position(|k| k.name == kind)

@@ -40,7 +40,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
 }
 
 /// Escapes text for HTML content and attribute values alike.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
