@@ -750,6 +750,19 @@ fn a_killed_import_leaves_the_target_as_it_was_on(h: Handover) {
         TEST,
     ]);
     assert_eq!(code, 0, "{err}");
+    // After `unlock` the same import runs again, to the end.
+    let mut retry = start_big_import(&h);
+    let status = retry.wait().unwrap();
+    assert!(status.success(), "the retried import succeeds");
+    let store = h.open("big-target.db");
+    let account = store.require_account(TEST).unwrap();
+    assert_eq!(account.read_only, None);
+    assert!(
+        store
+            .imported(account.id, "noord-naar-oost-2026-11")
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[test]
