@@ -648,7 +648,7 @@ impl Postgres {
 pub(super) fn with_database(url: &str, name: &str) -> String {
     let start = url.find("://").map_or(0, |i| i + 3);
     let rest = &url[start..];
-    let path = rest.find('/').map_or(rest.len(), |i| i);
+    let path = rest.find(['/', '?']).unwrap_or(rest.len());
     let query = rest[path..].find('?').map_or("", |q| &rest[path + q..]);
     format!("{}{}/{name}{query}", &url[..start], &rest[..path])
 }
