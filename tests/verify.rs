@@ -895,7 +895,7 @@ fn an_entry_one_byte_over_its_declared_size_is_entry_too_large() {
     tamper::save_zip(&h, &zip, "manifest.zip.age");
     fails(&h, "manifest.zip.age", "plan.toml", &["entry-too-large"]);
     // The byte past a JSON entry's value is only met when the tree reader
-    // checks for text after the value; the tree reader (src/tree/read.rs)
+    // checks for text after the value; the tree reader (src/tree/read/)
     // then also reports `tree-invalid`.
     let mut zip = r.zip();
     tamper::patch_size(
