@@ -3,6 +3,8 @@
 
 mod capped;
 pub mod compress;
+mod decrypt;
+mod framing;
 mod local;
 pub mod manifest;
 mod names;

@@ -6,6 +6,8 @@
 //! Memory is bounded by the caps, not by the archive's size.
 
 use super::capped::{Capped, JsonWatch, OVER_CAP, TOO_LARGE_SIGNS};
+use super::decrypt::{Failure, Tap, decrypt};
+use super::framing::check_framing;
 use super::local;
 pub use super::names::unsafe_name;
 use super::names::{method_name, visible};
@@ -15,7 +17,7 @@ use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use unicode_normalization::UnicodeNormalization;
@@ -54,44 +56,6 @@ impl Default for Caps {
     }
 }
 
-type Plain = age::stream::StreamReader<BufReader<File>>;
-
-/// Remembers the first failure of the age layer, so that a ZIP error caused
-/// by it is reported as `archive-corrupt`, not as a broken ZIP.
-#[derive(Clone, Default)]
-struct Failure(Rc<RefCell<Option<String>>>);
-
-/// The decrypted stream, shared by the ZIP reader and the reader's own
-/// look at the local headers ([`super::local`]); both seek before they read.
-#[derive(Clone)]
-struct Tap {
-    inner: Rc<RefCell<Plain>>,
-    failure: Failure,
-}
-
-impl Tap {
-    fn note(&self, e: &io::Error) {
-        let mut slot = self.failure.0.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(e.to_string());
-        }
-    }
-}
-
-impl Read for Tap {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let read = self.inner.borrow_mut().read(buf);
-        read.inspect_err(|e| self.note(e))
-    }
-}
-
-impl Seek for Tap {
-    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        let sought = self.inner.borrow_mut().seek(pos);
-        sought.inspect_err(|e| self.note(e))
-    }
-}
-
 /// One file entry of the archive.
 #[derive(Debug, Clone)]
 pub struct EntryInfo {
@@ -113,7 +77,7 @@ pub struct ArchiveReader {
     path: PathBuf,
 }
 
-fn problem(code: Code, message: impl Into<String>) -> Problem {
+pub(super) fn problem(code: Code, message: impl Into<String>) -> Problem {
     Problem::error(code, message)
 }
 
@@ -500,130 +464,6 @@ impl Meta {
             size: self.size,
         }
     }
-}
-
-fn decrypt(
-    path: &Path,
-    file: File,
-    identities: &[Box<dyn age::Identity + Send + Sync>],
-) -> Result<Plain> {
-    use age::DecryptError as D;
-    let shown = path.display();
-    let corrupt = |why: String| {
-        Error::Invalid(vec![problem(
-            Code::ArchiveCorrupt,
-            format!("{shown}: {why}"),
-        )])
-    };
-    let input = unarmor(path, BufReader::with_capacity(1 << 20, file))?;
-    let decryptor = age::Decryptor::new_buffered(input).map_err(|e| match e {
-        D::Io(e) if !cut_or_malformed(&e) => Error::io(path, e),
-        other => corrupt(format!(
-            "not a readable age file (the header is damaged or cut short?): {other}"
-        )),
-    })?;
-    decryptor
-        .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
-        .map_err(|e| match e {
-            D::NoMatchingKeys => Error::Invalid(vec![problem(
-                Code::DecryptFailed,
-                format!("{shown}: none of the given identities is a recipient of this archive; use the identity whose public key is in the plan's recipients"),
-            )]),
-            D::Io(e) if !cut_or_malformed(&e) => Error::io(path, e),
-            other => corrupt(format!("the age header does not verify or the stream nonce is cut short: {other}")),
-        })
-}
-
-/// An I/O error that is the file's fault (it ends too early, or age found
-/// bytes it cannot parse) rather than the disk's.
-fn cut_or_malformed(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
-    )
-}
-
-const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
-
-/// The binary age file: `input` itself, or for an ASCII-armored file
-/// (`age -a`) its decoded bytes. The ZIP reader seeks, and the armor can
-/// only be decoded from its start, so the decoded ciphertext goes to an
-/// unnamed temporary file (never plaintext; gone when the reader is).
-fn unarmor(path: &Path, mut input: BufReader<File>) -> Result<BufReader<File>> {
-    let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
-    if !head.starts_with(ARMOR_BEGIN) {
-        return Ok(input);
-    }
-    let temp = || std::env::temp_dir();
-    let mut decoded = tempfile::tempfile().map_err(|e| Error::io(temp(), e))?;
-    let mut armored = age::armor::ArmoredReader::new(input);
-    let mut out = io::BufWriter::with_capacity(1 << 20, &mut decoded);
-    match io::copy(&mut armored, &mut out) {
-        Ok(_) => {}
-        Err(e) if cut_or_malformed(&e) => {
-            return Err(Error::Invalid(vec![problem(
-                Code::ArchiveCorrupt,
-                format!("{}: the ASCII armor is damaged: {e}", path.display()),
-            )]));
-        }
-        Err(e) => return Err(Error::io(path, e)),
-    }
-    out.flush().map_err(|e| Error::io(temp(), e))?;
-    drop(out);
-    decoded
-        .seek(SeekFrom::Start(0))
-        .map_err(|e| Error::io(temp(), e))?;
-    Ok(BufReader::with_capacity(1 << 20, decoded))
-}
-
-/// Checks that the ZIP fills the plaintext exactly (a local header at the
-/// start, the end record at the end) and that it does not hold more
-/// entries than the cap, before the central directory is read into memory.
-fn check_framing(r: &mut Tap, caps: Caps) -> Result<(), Problem> {
-    let io = |e: io::Error| problem(Code::ZipInvalid, format!("reading the ZIP: {e}"));
-    let len = r.seek(SeekFrom::End(0)).map_err(io)?;
-    let tail_len = len.min(65_557);
-    let mut tail = vec![0u8; tail_len as usize];
-    r.seek(SeekFrom::Start(len - tail_len)).map_err(io)?;
-    r.read_exact(&mut tail).map_err(io)?;
-    let eocd = (0..tail.len().saturating_sub(21)).rev().find(|&i| {
-        tail[i..].starts_with(b"PK\x05\x06")
-            && i + 22 + usize::from(u16::from_le_bytes([tail[i + 20], tail[i + 21]])) == tail.len()
-    });
-    let Some(at) = eocd else {
-        return Err(problem(
-            Code::ZipInvalid,
-            "no ZIP end record at the end of the plaintext (bytes after the ZIP, or not a ZIP)",
-        ));
-    };
-    let mut count = u64::from(u16::from_le_bytes([tail[at + 10], tail[at + 11]]));
-    if count == 0xFFFF && at >= 20 && tail[at - 20..].starts_with(b"PK\x06\x07") {
-        let offset = u64::from_le_bytes(tail[at - 12..at - 4].try_into().unwrap_or([0; 8]));
-        let mut record = [0u8; 40];
-        r.seek(SeekFrom::Start(offset)).map_err(io)?;
-        r.read_exact(&mut record).map_err(io)?;
-        if !record.starts_with(b"PK\x06\x06") {
-            return Err(problem(Code::ZipInvalid, "the zip64 end record is missing"));
-        }
-        count = u64::from_le_bytes(record[32..40].try_into().unwrap_or([0; 8]));
-    }
-    if count > caps.entries {
-        return Err(problem(
-            Code::EntryTooLarge,
-            format!(
-                "the archive holds {count} entries, over the cap of {}",
-                caps.entries
-            ),
-        ));
-    }
-    let mut head = [0u8; 4];
-    r.seek(SeekFrom::Start(0)).map_err(io)?;
-    r.read_exact(&mut head).map_err(io)?;
-    if count > 0 && &head != b"PK\x03\x04" {
-        return Err(problem(Code::ZipInvalid, "bytes before the ZIP"));
-    }
-    r.seek(SeekFrom::Start(0)).map_err(io)?;
-    Ok(())
 }
 
 #[cfg(test)]
