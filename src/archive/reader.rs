@@ -116,8 +116,8 @@ pub struct ArchiveReader {
     by_name: HashMap<String, usize>,
     /// Names refused by [`ArchiveReader::index`], with a problem already.
     refused: HashSet<String>,
-    /// The limits this reader was opened with, which readers of its
-    /// entries apply as well.
+    /// The limits this reader was opened with; a caller that reads an entry
+    /// whole applies them too.
     pub caps: Caps,
     path: PathBuf,
 }

@@ -58,8 +58,8 @@ pub enum ConfigRef {
     ReportLabel,
     /// An agenda item's `type`: one of the group's agenda types.
     AgendaType,
-    /// A product code, as time entries, assignments and declaration lines
-    /// name it: one of the group's products.
+    /// A time entry's or assignment's `product` code: one of the group's
+    /// products.
     Product,
 }
 

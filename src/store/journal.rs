@@ -7,9 +7,8 @@ use crate::error::Error;
 use crate::problem::{Code, Problem};
 use serde::Serialize;
 
-/// Which of a migration's two imports a journal row is: the one into the
-/// test account, checked and signed off first, or the one into the live
-/// account.
+/// Which account an import wrote into: the plan's test account or its
+/// live account (the stage rules per test level are in import.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {

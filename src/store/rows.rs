@@ -46,7 +46,7 @@ pub struct RecordRow {
     pub rowid: i64,
     /// The store's key ([`DossierRow::id`]) of the dossier the record belongs to.
     pub dossier: i64,
-    /// The record's id as written (unique per kind only case-insensitively).
+    /// The record's id as written (ids are compared case-folded).
     pub rid: String,
     /// The record's `created_at` in nanoseconds since the Unix epoch, for
     /// cut-off comparisons.
@@ -64,7 +64,7 @@ pub struct AccountSummary {
     pub name: String,
     /// The migration whose import holds the account read-only, if any.
     pub read_only: Option<String>,
-    /// The account's groups, in the store's order.
+    /// The account's groups, by key.
     pub groups: Vec<GroupSummary>,
 }
 
@@ -97,7 +97,7 @@ pub struct NewRecord<'a> {
     /// The record's canonical JSON.
     pub body: &'a str,
     /// The migration and source id the record was imported with; `None` for a
-    /// record entered in this account.
+    /// record that no import brought in.
     pub origin: Option<&'a Origin>,
 }
 
