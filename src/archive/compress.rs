@@ -19,7 +19,9 @@ const QUEUE: usize = 4;
 
 type Done = std::result::Result<(PreparedZipFile, Entry), zip::result::ZipError>;
 
-pub struct Compressor {
+/// The worker thread that deflates and hashes JSON entries, and the
+/// queues to and from it.
+pub(crate) struct Compressor {
     jobs: Option<SyncSender<(String, Vec<u8>)>>,
     done: Receiver<Done>,
     worker: Option<JoinHandle<()>>,

@@ -14,11 +14,16 @@ pub mod writer;
 
 /// Entry names of the archive's own files.
 pub const MANIFEST: &str = "manifest.json";
+/// The entry name of the manifest's minisign signature.
 pub const SIGNATURE: &str = "manifest.json.minisig";
+/// The entry name of the plan, as canonical JSON; its sha256 is the
+/// manifest's `plan_sha256`.
 pub const PLAN: &str = "plan.json";
 
 /// The format this tool writes, and the highest it reads.
 pub const FORMAT: &str = "dossier-transfer-archive";
+/// The `format_version` this tool writes and the highest it reads; an
+/// archive with a higher one is refused.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The signature's trusted comment: binds it to one migration and moment.

@@ -59,11 +59,18 @@ impl Default for Caps {
 /// One file entry of the archive.
 #[derive(Debug, Clone)]
 pub struct EntryInfo {
+    /// The entry's name inside the ZIP, as checked when the archive was
+    /// opened.
     pub name: String,
+    /// The entry's size in bytes, uncompressed, as the ZIP declares it
+    /// (reading is capped at it).
     pub size: u64,
     index: usize,
 }
 
+/// An opened archive: decrypted, its ZIP entries checked once (unsafe
+/// names, duplicates, unsupported entries) and then read one by one within
+/// the [`Caps`].
 pub struct ArchiveReader {
     zip: ZipArchive<Tap>,
     /// The same stream as `zip`'s, for reading the local headers by hand.
@@ -73,6 +80,8 @@ pub struct ArchiveReader {
     by_name: HashMap<String, usize>,
     /// Names refused by [`ArchiveReader::index`], with a problem already.
     refused: HashSet<String>,
+    /// The limits this reader was opened with; a caller that reads an entry
+    /// whole applies them too.
     pub caps: Caps,
     path: PathBuf,
 }
@@ -350,6 +359,8 @@ impl ArchiveReader {
         &self.entries
     }
 
+    /// Whether a file entry of that name passed the checks (a refused or
+    /// absent name is `false`).
     pub fn has(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
     }

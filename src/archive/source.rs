@@ -15,9 +15,12 @@ use std::rc::Rc;
 /// sha256 and size of the entries read to their end.
 pub type Hashed = Rc<RefCell<HashMap<String, (String, u64)>>>;
 
-pub struct ArchiveSource<'a> {
+/// The archive's payload entries read as a dossier tree, hashing each
+/// entry as it is read so the caller can check it against the manifest.
+pub(crate) struct ArchiveSource<'a> {
     reader: &'a mut ArchiveReader,
     names: Vec<String>,
+    /// The sha256 and size of each entry read to its end, by name.
     pub hashed: Hashed,
 }
 

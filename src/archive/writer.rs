@@ -20,7 +20,9 @@ type AgeOut = age::stream::StreamWriter<HashingWriter<BufWriter<File>>>;
 /// ZIP entries of 4 GiB or more need zip64 headers up front.
 const LARGE: u64 = 0xFFFF_0000;
 
-pub struct ArchiveWriter {
+/// Streams an archive out: ZIP entries through age into a temporary file
+/// beside the output, recording each entry for the manifest.
+pub(crate) struct ArchiveWriter {
     zip: ZipWriter<StreamWriter<AgeOut>>,
     tmp: TempPath,
     out: PathBuf,
@@ -223,10 +225,12 @@ impl ArchiveWriter {
 }
 
 /// A complete, synced archive still under its temporary name.
-pub struct Sealed {
+pub(crate) struct Sealed {
     tmp: TempPath,
     out: PathBuf,
+    /// The hex sha256 of the archive file (what the journal records).
     pub sha256: String,
+    /// The archive file's size in bytes.
     pub size: u64,
 }
 

@@ -21,8 +21,14 @@ use std::io::Read;
 /// How each referenced teammate e-mail was mapped.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct TeammateMapping {
+    /// E-mails of teammates the target account already has, linked as they
+    /// are.
     pub linked: BTreeSet<String>,
+    /// E-mails of teammates the import created (role `teamgenoot`, status
+    /// `inactive`, no groups) because the plan chooses `teammates`.
     pub created: BTreeSet<String>,
+    /// E-mails kept only as attributions, which `report` lists: the target
+    /// has no such teammate and the plan does not create them.
     pub unmapped: BTreeSet<String>,
 }
 

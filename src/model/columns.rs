@@ -54,8 +54,12 @@ pub enum FieldType {
 pub enum ConfigRef {
     /// `page.tab.field`
     Field,
+    /// A daily report's `label`: one of the group's report labels.
     ReportLabel,
+    /// An agenda item's `type`: one of the group's agenda types.
     AgendaType,
+    /// A time entry's or assignment's `product` code: one of the group's
+    /// products.
     Product,
 }
 
@@ -63,8 +67,12 @@ pub enum ConfigRef {
 /// manifest's `references_removed` key counting the references export cuts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ref {
+    /// What the reference points at.
     pub to: Target,
+    /// Whether the field holds a list of references rather than one.
     pub many: bool,
+    /// The `references_removed` key under which export counts the references
+    /// it cuts (e.g. [`OTHER_CLIENTS`](super::kinds::OTHER_CLIENTS)).
     pub cut_as: &'static str,
 }
 
@@ -90,10 +98,16 @@ pub enum Scope {
     Account,
 }
 
+/// One field of a kind: its name in the record, what it holds, and
+/// whether it must be there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Field {
+    /// The field's name in the record's JSON.
     pub name: &'static str,
+    /// What the value must hold.
     pub ty: FieldType,
+    /// Whether a record without the field is invalid (an optional field may
+    /// be absent).
     pub required: bool,
 }
 
@@ -125,6 +139,7 @@ pub struct Content {
 /// How `account generate` fills a kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GenSpec {
+    /// How many records a generated dossier gets.
     pub volume: Volume,
     /// Sample texts by field; a `Text` field not named here gets a sentence.
     pub texts: &'static [(&'static str, Sample)],
@@ -138,7 +153,12 @@ pub enum Volume {
     /// As many as `--files`.
     Files,
     /// `base` plus one per `per` daily reports.
-    Scaled { base: u32, per: u32 },
+    Scaled {
+        /// Records at least, with no daily reports.
+        base: u32,
+        /// One more record per this many daily reports.
+        per: u32,
+    },
 }
 
 /// A generated text.
@@ -154,8 +174,11 @@ pub enum Sample {
     Numbered(&'static [&'static str], &'static str),
     /// `before`, `first` plus the record's number counted from 0, `after`.
     Counter {
+        /// Text before the number.
         before: &'static str,
+        /// The number of the first record.
         first: u32,
+        /// Text after the number.
         after: &'static str,
     },
     /// Ten random digits.
@@ -203,6 +226,7 @@ fn ordered(first: &[KindId]) -> Vec<&'static Kind> {
 }
 
 impl Kind {
+    /// The kind's field named `name`; `None` when the kind has no such field.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.name == name)
     }

@@ -16,15 +16,30 @@ use super::columns::{opt, refs, req, scaled};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DataType {
+    /// Daily reports (kind `daily_reports`), optionally only those dated on
+    /// or after `since`.
     DailyReports,
+    /// Values of the group's configured fields, `page.tab.field` (kind
+    /// `field_values`).
     PlanItems,
+    /// Agenda items (kind `agenda_items`).
     Agenda,
+    /// File records and their contents (kind `files`).
     Files,
+    /// Time entries (kind `time_entries`).
     TimeRegistration,
+    /// VECOZO assignments, messages and declarations, moved as history: they
+    /// are never sent again from the target.
     Vecozo,
+    /// Teammates missing on the target, created there inactive; account
+    /// level, so it moves no record kind.
     Teammates,
+    /// The access of clients, relatives and guardians to a dossier (kind
+    /// `member_access`).
     MemberAccess,
+    /// History lines (kind `history`).
     History,
+    /// Anything else, free-form (kind `other`).
     Other,
 }
 
@@ -43,6 +58,7 @@ impl DataType {
         DataType::Other,
     ];
 
+    /// The data type's key in the plan's `[data]` table.
     pub fn key(self) -> &'static str {
         match self {
             DataType::DailyReports => "daily_reports",
@@ -58,6 +74,7 @@ impl DataType {
         }
     }
 
+    /// The data type whose plan key is `key`; `None` for an unknown key.
     pub fn from_key(key: &str) -> Option<DataType> {
         DataType::ALL.into_iter().find(|d| d.key() == key)
     }
@@ -73,16 +90,27 @@ impl DataType {
 /// name. The variants are in table order: `KINDS[id as usize].id == id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum KindId {
+    /// `daily_reports`: a day's report on the client.
     DailyReports,
+    /// `field_values`: one value of a configured field (`page.tab.field`).
     FieldValues,
+    /// `agenda_items`: an appointment, possibly shared by several dossiers.
     AgendaItems,
+    /// `files`: a file's metadata; the contents are stored once per sha256.
     Files,
+    /// `time_entries`: time a teammate spent on a product.
     TimeEntries,
+    /// `assignments`: a VECOZO assignment (toewijzing).
     Assignments,
+    /// `vecozo_messages`: a VECOZO message sent or received.
     VecozoMessages,
+    /// `declarations`: a declaration, with this client's lines only.
     Declarations,
+    /// `member_access`: one person's access to the dossier.
     MemberAccess,
+    /// `history`: a line of the dossier's history.
     History,
+    /// `other`: a free-form record with a type and any JSON payload.
     Other,
 }
 
@@ -103,11 +131,17 @@ impl KindId {
 /// trait some step of the tool treats specially.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Kind {
+    /// The row's name in code; `KINDS[id as usize].id == id`.
     pub id: KindId,
+    /// The kind's wire name: its `.jsonl` file name in the tree and archive,
+    /// and the key in the manifest's counts and digests.
     pub name: &'static str,
     /// One record in a problem's prose: "`a-9` is not an agenda item".
     pub noun: &'static str,
+    /// The plan data type that moves records of this kind.
     pub data_type: DataType,
+    /// The record's fields besides `id`, `created_at` and `origin`, with
+    /// their types and references.
     pub fields: &'static [Field],
     /// The date field the plan's `since` compares (records dated before it
     /// stay behind).
@@ -120,6 +154,7 @@ pub struct Kind {
     /// One record may concern several dossiers (through its `Dossier`
     /// reference): export places it under one moving dossier.
     pub shared_across_dossiers: bool,
+    /// How `account generate` makes test records of this kind.
     pub generate: GenSpec,
 }
 
@@ -129,8 +164,14 @@ use FieldType as T;
 /// The manifest's `references_removed` keys (each reference field's
 /// `cut_as`).
 pub const OTHER_CLIENTS: &str = "other_clients";
+/// `references_removed` key: history lines about another dossier's records,
+/// left out at export.
 pub const HISTORY_OTHER_DOSSIERS: &str = "history_other_dossiers";
+/// `references_removed` key: a daily report's attachments, dropped when
+/// files do not move.
 pub const REPORT_ATTACHMENTS: &str = "report_attachments";
+/// `references_removed` key: a time entry's agenda item, dropped when that
+/// item does not move.
 pub const TIME_ENTRY_AGENDA_ITEMS: &str = "time_entry_agenda_items";
 
 /// The folder of file contents in the tree and the archive.
@@ -138,6 +179,8 @@ pub const CONTENT_FOLDER: &str = "files";
 
 const STATUSES: Sample = Sample::Pick(&["verzonden", "goedgekeurd", "afgekeurd"]);
 
+/// Every record kind, in [`KindId`] order: the one table the rest of the
+/// tool walks.
 pub static KINDS: [Kind; 11] = [
     Kind {
         id: KindId::DailyReports,

@@ -22,15 +22,20 @@ pub enum Points {
 /// One referenced id of a record, offered to the caller.
 #[derive(Debug)]
 pub struct Site<'a> {
+    /// The field holding the reference.
     pub field: &'static Field,
+    /// The field's reference column (target, list or not, `cut_as` key).
     pub r: Ref,
+    /// What the id points at; for a `kind:id` subject, the record kind named.
     pub to: Points,
+    /// The referenced id as written, without a subject's `kind:` prefix.
     pub id: &'a str,
 }
 
 /// What becomes of one referenced id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fate {
+    /// The reference stays as it is.
     Keep,
     /// The id is replaced (a `kind:id` subject keeps its `kind:`).
     Rename(String),
@@ -41,6 +46,7 @@ pub enum Fate {
 /// What became of the record as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// The record stays, with whatever references were cut out of it.
     Kept,
     /// A required single reference was cut: the record cannot stand
     /// without it and stays behind.
@@ -74,6 +80,8 @@ impl Local {
         }
     }
 
+    /// Whether the dossier has a record of `kind` with this id (ids compared
+    /// case-folded); always `false` for a kind no same-dossier reference names.
     pub fn contains(&self, kind: KindId, id: &str) -> bool {
         self.ids.contains(&(kind, fold(id)))
     }

@@ -17,14 +17,18 @@ use serde::Serialize;
 /// The `prev_hash` of an account's first line.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// Whether the action an audit line records went through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
+    /// The action was done (and committed with its line).
     Success,
+    /// The action was refused or failed; the reason is in the line's `detail`.
     Failure,
 }
 
 impl Outcome {
+    /// The outcome as stored in the log and covered by the hash.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Success => "success",
@@ -41,10 +45,13 @@ pub struct AuditEvent<'a> {
     pub account: &'a str,
     /// `export`, `import`, `align`, `rollback`, ... (a verb, lowercase).
     pub action: &'a str,
+    /// Whether the action went through.
     pub outcome: Outcome,
     /// `Name <email>` of the person who ran the command.
     pub operator: &'a str,
+    /// The dossier concerned; `None` for an action on the whole account.
     pub dossier: Option<&'a str>,
+    /// The migration id; `None` for an action outside a migration.
     pub migration: Option<&'a str>,
     /// Free text: counts, a refusal's problem code, the archive's sha256.
     pub detail: Option<&'a str>,
@@ -53,28 +60,46 @@ pub struct AuditEvent<'a> {
 /// One stored line, every column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditLine {
+    /// The store's own key for the row; not covered by the hash.
     pub id: i64,
+    /// The account's slug (not a reference: the log outlives a replaced account).
     pub account: String,
+    /// The line's number within the account: 1, 2, 3, ... without gaps.
     pub seq: u64,
+    /// 128 random bits in hex, unique across stores, so a line quoted
+    /// elsewhere can be found again.
     pub event_id: String,
+    /// When, RFC 3339 with the Amsterdam offset, to the second.
     pub at: String,
+    /// What was done (`export`, `import`, ...).
     pub action: String,
+    /// `success` or `failure` (see [`Outcome`]).
     pub outcome: String,
+    /// Who ran the command, `Name <email>`.
     pub operator: String,
+    /// The dossier concerned, where there is one.
     pub dossier: Option<String>,
+    /// The migration id, where there is one.
     pub migration: Option<String>,
+    /// Free text: a refusal's problem code, counts, an archive's sha256.
     pub detail: Option<String>,
+    /// The `hash` of the account's previous line; [`GENESIS`] for the first.
     pub prev_hash: String,
+    /// sha256 hex of `prev_hash`, a newline and the canonical JSON of the
+    /// line's fields (all but `id`); see [`AuditLine::expected_hash`].
     pub hash: String,
 }
 
 /// The result of checking an account's chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditCheck {
+    /// How many lines were checked.
     pub lines: u64,
+    /// Whether every line fits the chain.
     pub ok: bool,
     /// The `seq` of the first line that does not fit the chain.
     pub broken_at: Option<u64>,
+    /// Why the line at `broken_at` does not fit; `None` when `ok`.
     pub reason: Option<String>,
 }
 
@@ -122,10 +147,15 @@ impl AuditLine {
 
 /// What the chain adds to an event: a line's columns besides the event's.
 pub struct NewLine {
+    /// The line's number: one more than the last line's, 1 for the first.
     pub seq: u64,
+    /// 128 random bits in hex.
     pub event_id: String,
+    /// The time of writing, RFC 3339 with the Amsterdam offset, to the second.
     pub at: String,
+    /// The last line's `hash`, or [`GENESIS`] for the first line.
     pub prev_hash: String,
+    /// The hash of this line, chained to `prev_hash`.
     pub hash: String,
 }
 

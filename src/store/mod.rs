@@ -75,6 +75,8 @@ pub trait Read {
     /// password.
     fn location(&self) -> String;
 
+    /// An account by slug, with its row id and read-only mark; `None` when
+    /// the store has no such account.
     fn account(&self, slug: &str) -> Result<Option<AccountRow>>;
 
     /// Every account with its groups, by slug.
@@ -265,11 +267,17 @@ pub trait Store: Read + Contents + Journal + AuditLog {
 /// What a journal row records when an import starts.
 #[derive(Debug, Clone, Copy)]
 pub struct JournalStart<'a> {
+    /// The row id of the account imported into.
     pub account: i64,
+    /// The migration id from the plan.
     pub migration: &'a str,
+    /// Whether this is the test or the live import.
     pub stage: Stage,
+    /// Whether the archive is a `--rehearsal` export.
     pub rehearsal: bool,
+    /// The hex sha256 of the archive file.
     pub archive_sha256: &'a str,
+    /// Who runs the import, `Name <email>`.
     pub operator: &'a str,
 }
 
@@ -286,6 +294,7 @@ pub trait Tx: TxData + TxJournal {
 /// A transaction's writes of accounts, teammates, groups, dossiers,
 /// records and file contents.
 pub trait TxData {
+    /// Whether an account with this slug exists.
     fn account_exists(&self, slug: &str) -> Result<bool>;
 
     /// Adds an account; returns its row id.
@@ -296,6 +305,8 @@ pub trait TxData {
     /// the account.
     fn delete_account(&self, slug: &str) -> Result<()>;
 
+    /// Adds a teammate to an account; `origin` is the migration that created
+    /// it (`None` for one loaded with the account), so rollback can remove it.
     fn add_teammate(&self, account: i64, t: &Teammate, origin: Option<&str>) -> Result<()>;
 
     /// The e-mails of an account's teammates.
@@ -317,6 +328,8 @@ pub trait TxData {
     /// Adds a dossier with its contacts; returns its row id.
     fn add_dossier(&self, account: i64, group: i64, d: &Dossier) -> Result<i64>;
 
+    /// Adds a record to a dossier, with the columns queries use and its
+    /// origin.
     fn add_record(&self, account: i64, dossier: i64, r: &NewRecord) -> Result<()>;
 
     /// What holds id `id` of `kind` (`dossiers` for dossiers) in an
@@ -326,6 +339,7 @@ pub trait TxData {
     /// The record kinds of which an account holds at least one record.
     fn occupied_kinds(&self, account: i64) -> Result<HashSet<String>>;
 
+    /// Whether file contents with this hex sha256 are stored already.
     fn has_blob(&self, sha256: &str) -> Result<bool>;
 
     /// Stores file contents under `sha256`, chunk by chunk. The caller has
@@ -346,6 +360,7 @@ pub trait TxJournal {
     /// read-only (`account-read-only`); `allowed` is the migration that may.
     fn require_writable(&self, account: i64, allowed: Option<&str>) -> Result<()>;
 
+    /// Sets the account's read-only mark to `migration` (`None` clears it).
     fn set_account_read_only(&self, account: i64, migration: Option<&str>) -> Result<()>;
 
     /// Opens a journal row in state `started`; returns its id.
@@ -358,8 +373,11 @@ pub trait TxJournal {
     /// written.
     fn commit_import(&self, journal: i64, manifest: &str, written: &str) -> Result<()>;
 
+    /// Records the stage's approval on a journal row: now, and `by`
+    /// (`Name <email>`).
     fn sign_off(&self, journal: i64, by: &str) -> Result<()>;
 
+    /// Marks a journal row `rolled-back`, with now and `by` (`Name <email>`).
     fn mark_rolled_back(&self, journal: i64, by: &str) -> Result<()>;
 
     /// A teammate reference the import could not link to a teammate.

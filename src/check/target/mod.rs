@@ -51,15 +51,24 @@ impl Stage {
 /// The findings on one target account.
 #[derive(Debug, Serialize)]
 pub struct TargetReport {
+    /// The target account's slug, from the plan.
     pub account: String,
     /// `live` or `test`.
     pub stage: &'static str,
+    /// Whether the store has the account; when not, the other fields stay
+    /// empty.
     pub found: bool,
     /// The migration holding the account read-only, if any.
     pub read_only: Option<String>,
+    /// Whether the account already holds this migration (a committed import
+    /// not rolled back, or its data): importing again is refused.
     pub already_imported: bool,
+    /// Per target group of the plan, its configuration against the source's.
     pub groups: Vec<GroupComparison>,
+    /// Per teammate e-mail the moving records name, what the import does
+    /// with it on this account.
     pub teammates: Vec<TeammateMapping>,
+    /// Per target group, who will be able to read the migrated dossiers.
     pub access: Vec<GroupAccess>,
 }
 
@@ -67,9 +76,12 @@ pub struct TargetReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GroupState {
+    /// Same fingerprint as the source group.
     Equal,
     /// Everything of the source is there; the target may have more.
     Superset,
+    /// At least one configuration error: something is missing, or a field
+    /// type or product unit conflicts.
     Differs,
     /// Levels B/C: the group is missing (`target-group-not-found`).
     NotFound,
@@ -82,6 +94,8 @@ pub enum GroupState {
 }
 
 impl GroupState {
+    /// The state in words, for the human summary (`--json` uses the
+    /// kebab-case variant name instead).
     pub fn name(self) -> &'static str {
         match self {
             GroupState::Equal => "equal",
@@ -103,20 +117,30 @@ impl GroupState {
     }
 }
 
+/// One target group's configuration compared with the source group's.
 #[derive(Debug, Serialize)]
 pub struct GroupComparison {
+    /// The target group's key.
     pub group: String,
+    /// The outcome of the comparison.
     pub state: GroupState,
+    /// The source group's configuration fingerprint; `None` when the source
+    /// group is missing.
     pub source_fingerprint: Option<String>,
+    /// The target group's configuration fingerprint; `None` when the group
+    /// does not exist (yet).
     pub target_fingerprint: Option<String>,
+    /// Every difference found, empty when `equal` or not compared.
     pub differences: Vec<CountedDifference>,
 }
 
 /// A difference with the number of moving records that use its element.
 #[derive(Debug, Serialize)]
 pub struct CountedDifference {
+    /// The difference itself (flattened into this object in `--json`).
     #[serde(flatten)]
     pub difference: Difference,
+    /// How many moving records use the element the difference is about.
     pub records: u64,
 }
 
@@ -132,13 +156,17 @@ pub enum Mapping {
     Attribution,
 }
 
+/// A teammate e-mail the moving records name, and how the import maps it
+/// on one target account.
 #[derive(Debug, Serialize)]
 pub struct TeammateMapping {
     /// As written in the records.
     pub email: String,
     /// The name the source knows, if it knows the e-mail.
     pub name: Option<String>,
+    /// How many moving records name the e-mail.
     pub records: u64,
+    /// What the import does with the reference.
     pub mapping: Mapping,
     /// The target teammate's e-mail as the target writes it.
     pub target_email: Option<String>,
@@ -147,25 +175,36 @@ pub struct TeammateMapping {
 /// Who can read the migrated dossiers of one target group.
 #[derive(Debug, Serialize)]
 pub struct GroupAccess {
+    /// The target group's key.
     pub group: String,
+    /// The teammates who work in the group and the account's admins and
+    /// superadmins, inactive ones included.
     pub readers: Vec<Reader>,
     /// Member access that moves along, by e-mail.
     pub members: Vec<MemberGrant>,
 }
 
+/// A teammate of the target account who can read a group's dossiers.
 #[derive(Debug, Serialize)]
 pub struct Reader {
+    /// The teammate's name.
     pub name: String,
+    /// The teammate's e-mail as the target writes it.
     pub email: String,
+    /// The teammate's role on the target account.
     pub role: Role,
+    /// Active or inactive (an inactive teammate is listed too, marked so).
     pub status: Status,
     /// `group` (works in the group) or `role` (admin or superadmin).
     pub via: &'static str,
 }
 
+/// Member access that moves along with the dossiers: one person's access.
 #[derive(Debug, Serialize)]
 pub struct MemberGrant {
+    /// The member's e-mail.
     pub email: String,
+    /// The member's name.
     pub name: String,
     /// Source ids of the dossiers it will give access to.
     pub dossiers: Vec<String>,
