@@ -32,12 +32,19 @@ use words::{capitalise, email_part};
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The new account's slug (`--account`).
     pub slug: String,
+    /// Groups the dossiers are spread over.
     pub groups: u32,
+    /// Dossiers in all.
     pub dossiers: u32,
+    /// Daily reports per dossier; the other kinds scale with it.
     pub reports: u32,
+    /// Files per dossier.
     pub files: u32,
+    /// Each file's size in bytes (incompressible contents).
     pub file_size: u64,
+    /// The same seed gives the same account, byte for byte.
     pub seed: u64,
 }
 
@@ -55,12 +62,18 @@ impl Default for Options {
     }
 }
 
+/// What was generated.
 #[derive(Debug, Default, Serialize)]
 pub struct Summary {
+    /// The account's slug.
     pub account: String,
+    /// Groups made.
     pub groups: u32,
+    /// Dossiers made.
     pub dossiers: u32,
+    /// Records made, per kind.
     pub records: BTreeMap<&'static str, u64>,
+    /// Bytes of file contents stored.
     pub file_bytes: u64,
 }
 

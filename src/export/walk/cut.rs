@@ -14,12 +14,16 @@ use std::collections::BTreeMap;
 /// Counts of what stays behind, by reason and kind (manifest `left_behind`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeftBehind {
+    /// Records created after the cut-off, by kind.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub after_cut_off: BTreeMap<String, u64>,
+    /// Daily reports dated before the plan's `since`, by kind.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub before_since: BTreeMap<String, u64>,
+    /// Records of data types the plan does not choose, by kind.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub kinds_not_chosen: BTreeMap<String, u64>,
+    /// References cut because their target stays behind, by reason.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub references_removed: BTreeMap<String, u64>,
 }
@@ -50,6 +54,7 @@ impl LeftBehind {
         }
     }
 
+    /// Nothing stays behind.
     pub fn is_empty(&self) -> bool {
         self == &LeftBehind::default()
     }

@@ -28,11 +28,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Receives the moving records, dossier by dossier, kind by kind, in id
 /// order; `end_kind` closes each chosen kind of each dossier.
 pub trait Visitor {
+    /// A moving dossier starts; its kinds follow.
     fn begin_dossier(&mut self, _dossier: &Selected) -> Result<()> {
         Ok(())
     }
+    /// One moving record of `kind`, as its canonical JSON line.
     fn line(&mut self, dossier: &Selected, kind: &'static Kind, line: &str) -> Result<()>;
+    /// Every record of `kind` in the dossier has been handed over.
     fn end_kind(&mut self, dossier: &Selected, kind: &'static Kind) -> Result<()>;
+    /// The dossier is done.
     fn end_dossier(&mut self, _dossier: &Selected) -> Result<()> {
         Ok(())
     }

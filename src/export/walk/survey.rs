@@ -14,13 +14,17 @@ use std::collections::{BTreeMap, BTreeSet};
 /// What one dossier moves and leaves behind.
 #[derive(Debug, Clone, Serialize)]
 pub struct DossierTally {
+    /// The dossier's id on the source.
     pub id: String,
+    /// The client's name.
     pub name: String,
+    /// The target group the plan sends it to.
     pub to_group: String,
     /// Every chosen kind, zeros included.
     pub counts: BTreeMap<&'static str, u64>,
     /// The content digest of every chosen kind.
     pub digests: BTreeMap<&'static str, String>,
+    /// What of this dossier stays behind, and why.
     pub left_behind: LeftBehind,
     /// Records edited after the cut-off: they move in their current state.
     pub edited_after_cut_off: u64,
@@ -29,11 +33,15 @@ pub struct DossierTally {
 /// The whole walk's result.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Survey {
+    /// Every moving dossier, in the selection's order.
     pub dossiers: Vec<DossierTally>,
+    /// Moving records per kind, over all dossiers.
     pub totals: BTreeMap<&'static str, u64>,
+    /// What stays behind, over all dossiers.
     pub left_behind: LeftBehind,
     /// Distinct file contents that move: sha256 -> size.
     pub files: BTreeMap<String, u64>,
+    /// The sum of those sizes, in bytes.
     pub file_bytes: u64,
     /// Teammate e-mails the moving records refer to, as written.
     pub teammates: BTreeSet<String>,
