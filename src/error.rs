@@ -37,6 +37,19 @@ pub enum Error {
         /// The newest schema version this build knows.
         known: usize,
     },
+    /// The store was made by an older dossier-transfer, and the command
+    /// only reads: a command that writes brings it up to date (exit 1).
+    #[error(
+        "store {store} has schema version {version}, older than this tool's ({known}); a command that writes (`account load`, `align`, `export`, `import`) brings it up to date, or use the dossier-transfer that made it"
+    )]
+    StoreTooOld {
+        /// Where the store is (a path, or an address without its password).
+        store: String,
+        /// The store's schema version.
+        version: usize,
+        /// The schema version this build writes.
+        known: usize,
+    },
     /// Data the tool wrote itself does not read back, so the store was
     /// altered or damaged outside it (exit 1).
     #[error("{what}: {source}")]

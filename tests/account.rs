@@ -475,6 +475,42 @@ fn missing_store_is_an_io_error() {
     assert!(!tmp.path().join("nope.db").exists());
 }
 
+/// A store made by an older tool (schema version 2: no journal yet) is
+/// refused by a command that only reads, unchanged, and brought up to date
+/// by one that writes.
+#[test]
+fn an_older_store_is_migrated_by_a_writing_command_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let tree = fixtures().join("target").display().to_string();
+    assert_eq!(
+        run(dir, &["account", "load", &tree, "--store", "s.db"]).0,
+        0
+    );
+    let conn = rusqlite::Connection::open(dir.join("s.db")).unwrap();
+    conn.execute_batch("DROP TABLE attributions; DROP TABLE journal; PRAGMA user_version = 2;")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(dir.join("s.db")).unwrap();
+    let (code, doc) = run_json(dir, &["account", "list", "--store", "s.db"]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(codes(&doc), ["io-error"]);
+    assert!(doc.to_string().contains("older than this tool"), "{doc:#}");
+    assert_eq!(
+        std::fs::read(dir.join("s.db")).unwrap(),
+        before,
+        "a reader changed the store"
+    );
+    let other = fixtures().join("test-account").display().to_string();
+    assert_eq!(
+        run(dir, &["account", "load", &other, "--store", "s.db"]).0,
+        0
+    );
+    let (code, doc) = run_json(dir, &["account", "list", "--store", "s.db"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"]["accounts"].as_array().unwrap().len(), 2);
+}
+
 #[test]
 fn dump_refuses_a_non_empty_folder_without_force() {
     let b = base();

@@ -127,7 +127,7 @@ fn execute(cmd: AccountCommand, out: Out) -> Result<ExitCode> {
 }
 
 fn load(dir: &Path, store: &StoreArg, replace: bool, out: Out) -> Result<ExitCode> {
-    let mut store = super::open_store(&store.store, true)?;
+    let mut store = super::open_store(&store.store, dossier_transfer::store::Access::Create)?;
     let s = tree::load::load_dir(&mut *store, dir, replace)?;
     let summary = serde_json::to_value(&s).unwrap_or_default();
     Ok(out.finish(&[], summary, &|o| {
@@ -145,7 +145,7 @@ fn load(dir: &Path, store: &StoreArg, replace: bool, out: Out) -> Result<ExitCod
 }
 
 fn dump(account: &str, dir: &Path, store: &StoreArg, force: bool, out: Out) -> Result<ExitCode> {
-    let store = super::open_store(&store.store, false)?;
+    let store = super::open_store(&store.store, dossier_transfer::store::Access::Read)?;
     tree::write::dump(&*store, account, dir, force)?;
     let summary = json!({"account": account, "out": dir});
     Ok(out.finish(&[], summary, &|o| {
@@ -154,7 +154,7 @@ fn dump(account: &str, dir: &Path, store: &StoreArg, force: bool, out: Out) -> R
 }
 
 fn list(store: &StoreArg, out: Out) -> Result<ExitCode> {
-    let store = super::open_store(&store.store, false)?;
+    let store = super::open_store(&store.store, dossier_transfer::store::Access::Read)?;
     let accounts = store.accounts()?;
     let mark = |m: &Option<String>| {
         m.as_ref()
@@ -178,7 +178,7 @@ fn list(store: &StoreArg, out: Out) -> Result<ExitCode> {
 }
 
 fn generate(opts: &Options, store: &StoreArg, out: Out) -> Result<ExitCode> {
-    let mut store = super::open_store(&store.store, true)?;
+    let mut store = super::open_store(&store.store, dossier_transfer::store::Access::Create)?;
     let s = generate::generate(&mut *store, opts)?;
     let summary = serde_json::to_value(&s).unwrap_or_default();
     Ok(out.finish(&[], summary, &|o| {
@@ -194,7 +194,7 @@ fn generate(opts: &Options, store: &StoreArg, out: Out) -> Result<ExitCode> {
 }
 
 fn audit(account: &str, store: &StoreArg, verify: bool, out: Out) -> Result<ExitCode> {
-    let store = super::open_store(&store.store, false)?;
+    let store = super::open_store(&store.store, dossier_transfer::store::Access::Read)?;
     let lines = store.audit_log(account)?;
     let check = verify.then(|| dossier_transfer::store::audit::check_chain(&lines));
     let problems: Vec<Problem> = check

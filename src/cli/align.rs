@@ -38,7 +38,7 @@ fn execute(args: &AlignArgs, global: &Global, out: Out) -> Result<ExitCode> {
         Some(super::operator(global)?)
     };
     let (plan, mut problems) = super::load_plan(&args.plan)?;
-    let (source, mut target) = args.stores.open()?;
+    let (source, mut target) = args.stores.open(dossier_transfer::store::Access::Write)?;
     let (alignment, found) = align::plan(&plan, &*source, &*target)?;
     problems.extend(found);
     let blocked = align::blocked(&problems);

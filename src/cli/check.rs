@@ -8,7 +8,7 @@ use dossier_transfer::check::{
 };
 use dossier_transfer::error::{Error, Result};
 use dossier_transfer::export::walk::{LeftBehind, Survey};
-use dossier_transfer::store::Store;
+use dossier_transfer::store::{Access, Store};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,11 +35,12 @@ pub struct StorePair {
 }
 
 impl StorePair {
-    /// Opens both stores; neither is created.
-    pub fn open(&self) -> Result<(Box<dyn Store>, Box<dyn Store>)> {
+    /// Opens both stores; neither is created. `check` reads both; `align`
+    /// writes the target only.
+    pub fn open(&self, target: Access) -> Result<(Box<dyn Store>, Box<dyn Store>)> {
         Ok((
-            super::open_store(&self.source_store, false)?,
-            super::open_store(&self.target_store, false)?,
+            super::open_store(&self.source_store, Access::Read)?,
+            super::open_store(&self.target_store, target)?,
         ))
     }
 }
@@ -53,7 +54,7 @@ pub fn run(args: CheckArgs, out: Out) -> ExitCode {
 
 fn execute(args: &CheckArgs, out: Out) -> Result<ExitCode> {
     let (plan, mut problems) = super::load_plan(&args.plan)?;
-    let (source, target) = args.stores.open()?;
+    let (source, target) = args.stores.open(Access::Read)?;
     let report = check::check(&plan, &*source, &*target, dossier_transfer::clock::now())?;
     problems.extend(report.problems);
     let summary = serde_json::to_value(&report.summary)

@@ -39,7 +39,7 @@ pub fn run(args: ExportArgs, global: &Global, out: Out) -> ExitCode {
 fn execute(args: ExportArgs, global: &Global, out: Out) -> Result<ExitCode> {
     let operator = operator(global)?;
     let (plan, plan_warnings) = load_plan(&args.plan)?;
-    let mut store = super::open_store(&args.store, false)?;
+    let mut store = super::open_store(&args.store, dossier_transfer::store::Access::Write)?;
     let key =
         dossier_transfer::keys::load_signing_key(&args.signing_key, &super::password::EnvOrPrompt)?;
     let opts = Options {

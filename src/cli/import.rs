@@ -46,7 +46,7 @@ fn execute(args: ImportArgs, global: &Global, out: Out) -> Result<ExitCode> {
     };
     let (plan, mut problems) = load_plan(&args.plan)?;
     let identities = dossier_transfer::keys::load_identities(&args.identity)?;
-    let mut store = super::open_store(&args.store, false)?;
+    let mut store = super::open_store(&args.store, dossier_transfer::store::Access::Write)?;
     let opts = Options {
         plan: &plan,
         archive: &args.file,

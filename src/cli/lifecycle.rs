@@ -45,7 +45,7 @@ pub fn run(target: Target, action: Action, global: &Global, out: Out) -> ExitCod
 fn execute(t: Target, action: Action, global: &Global, out: Out) -> Result<ExitCode> {
     let operator = operator(global)?;
     let (plan, problems) = load_plan(&t.plan)?;
-    let mut store = super::open_store(&t.store, false)?;
+    let mut store = super::open_store(&t.store, dossier_transfer::store::Access::Write)?;
     let slug = t
         .account
         .clone()

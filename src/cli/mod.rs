@@ -101,14 +101,14 @@ pub struct StoreArg {
     pub store: PathBuf,
 }
 
-/// Opens a store; a PostgreSQL URL without a password takes `PGPASSWORD`,
-/// as libpq does.
+/// Opens a store for what the command does with it; a PostgreSQL URL
+/// without a password takes `PGPASSWORD`, as libpq does.
 pub fn open_store(
     address: &std::path::Path,
-    create: bool,
+    access: dossier_transfer::store::Access,
 ) -> dossier_transfer::error::Result<Box<dyn dossier_transfer::store::Store>> {
     let password = std::env::var("PGPASSWORD").ok();
-    dossier_transfer::store::open_with_password(address, password.as_deref(), create)
+    dossier_transfer::store::open_with_password(address, password.as_deref(), access)
 }
 
 pub fn run(cli: Cli) -> ExitCode {

@@ -76,6 +76,7 @@ fn classify(error: &Error) -> (u8, Vec<Problem>) {
         Error::Io { .. }
         | Error::Store { .. }
         | Error::StoreTooNew { .. }
+        | Error::StoreTooOld { .. }
         | Error::Corrupt { .. }
         | Error::System { .. } => (
             EXIT_IO,

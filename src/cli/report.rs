@@ -39,7 +39,7 @@ pub fn run(args: ReportArgs, out: Out) -> ExitCode {
 
 fn execute(args: &ReportArgs, out: Out) -> Result<ExitCode> {
     let (plan, mut problems) = super::load_plan(&args.plan)?;
-    let store = super::open_store(&args.store, false)?;
+    let store = super::open_store(&args.store, dossier_transfer::store::Access::Read)?;
     let slug = args.account.as_deref().unwrap_or(&plan.target.account);
     let report = report::build(&*store, &plan, slug)?;
     if let Some(path) = &args.html {

@@ -13,7 +13,12 @@ use crate::model::{Contact, DossierStatus, Origin, Person, Role, Status};
 pub(super) trait Harness {
     fn open(&self) -> Box<dyn Store>;
     fn set_schema_version(&self, version: i64);
+    /// Runs SQL on the store behind the tool's back.
+    fn execute(&self, sql: &str);
+    /// Opens the same store again to write.
     fn reopen(&self) -> Result<Box<dyn Store>>;
+    /// Opens the same store again to read only.
+    fn reopen_to_read(&self) -> Result<Box<dyn Store>>;
 }
 
 /// The SQLite engine: a store file in a temporary folder.
@@ -40,8 +45,17 @@ impl Harness for Sqlite {
             .expect("the version is set");
     }
 
+    fn execute(&self, sql: &str) {
+        let conn = rusqlite::Connection::open(self.path()).expect("the file opens");
+        conn.execute_batch(sql).expect("the SQL runs");
+    }
+
     fn reopen(&self) -> Result<Box<dyn Store>> {
         open(&self.path(), false)
+    }
+
+    fn reopen_to_read(&self) -> Result<Box<dyn Store>> {
+        open_with_password(&self.path(), None, Access::Read)
     }
 }
 
@@ -58,6 +72,7 @@ macro_rules! engine_tests {
                 a_dropped_transaction_leaves_nothing,
                 a_commit_survives_reopening,
                 a_newer_schema_is_refused,
+                an_older_schema_is_brought_up_to_date_by_a_writer_only,
                 the_read_only_mark_refuses_other_writers,
                 the_journal_records_an_import_from_start_to_rollback,
                 rollback_removes_exactly_what_the_migration_brought,
@@ -384,6 +399,29 @@ fn a_newer_schema_is_refused(h: &dyn Harness) {
     }
 }
 
+fn an_older_schema_is_brought_up_to_date_by_a_writer_only(h: &dyn Harness) {
+    drop(h.open());
+    // A store as version 2 left it: no journal yet.
+    h.execute("DROP TABLE attributions; DROP TABLE journal;");
+    h.set_schema_version(2);
+    for _ in 0..2 {
+        match h.reopen_to_read() {
+            Err(Error::StoreTooOld { version, known, .. }) => assert_eq!((version, known), (2, 3)),
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("a reader opened a store older than the tool"),
+        }
+    }
+    let writer = h.reopen().expect("a writer migrates");
+    assert!(
+        writer
+            .journal(1, MIGRATION)
+            .expect("the journal is there")
+            .is_empty()
+    );
+    drop(writer);
+    h.reopen_to_read().expect("now a reader opens it");
+}
+
 fn read_only_code(e: Error) -> Code {
     match e {
         Error::Refused(p) => p.code,
@@ -677,7 +715,17 @@ impl Harness for Postgres {
             .expect("the version is set");
     }
 
+    fn execute(&self, sql: &str) {
+        let mut client =
+            ::postgres::Client::connect(&self.url, ::postgres::NoTls).expect("the database opens");
+        client.batch_execute(sql).expect("the SQL runs");
+    }
+
     fn reopen(&self) -> Result<Box<dyn Store>> {
         open(&self.address(), false)
+    }
+
+    fn reopen_to_read(&self) -> Result<Box<dyn Store>> {
+        open_with_password(&self.address(), None, Access::Read)
     }
 }

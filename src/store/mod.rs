@@ -36,24 +36,44 @@ use std::path::Path;
 /// Chunk size of stored file contents.
 pub const CHUNK_SIZE: usize = 256 * 1024;
 
-/// Opens the store at `address`, creating it when `create` is set; the
-/// schema is brought up to date, and a store newer than the tool is
-/// refused. The address is a SQLite file's path or a `postgres://` /
-/// `postgresql://` URL.
-pub fn open(address: &Path, create: bool) -> Result<Box<dyn Store>> {
-    open_with_password(address, None, create)
+/// What a command does with a store. It decides whether a missing store is
+/// created and whether an older schema is brought up to date: only a
+/// command that writes migrates; one that only reads refuses an older
+/// store rather than change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only.
+    Read,
+    /// Writes into a store that must exist.
+    Write,
+    /// Writes, creating the store when it is not there.
+    Create,
 }
 
-/// [`open`], with a PostgreSQL password for a URL that carries none (the
-/// CLI passes `PGPASSWORD`, as libpq would read it).
+/// Opens the store at `address` to write, creating it when `create` is
+/// set; the schema is brought up to date, and a store newer than the tool
+/// is refused. The address is a SQLite file's path or a `postgres://` /
+/// `postgresql://` URL.
+pub fn open(address: &Path, create: bool) -> Result<Box<dyn Store>> {
+    let access = if create {
+        Access::Create
+    } else {
+        Access::Write
+    };
+    open_with_password(address, None, access)
+}
+
+/// Opens the store at `address` for `access`, with a PostgreSQL password
+/// for a URL that carries none (the CLI passes `PGPASSWORD`, as libpq
+/// would read it).
 pub fn open_with_password(
     address: &Path,
     password: Option<&str>,
-    create: bool,
+    access: Access,
 ) -> Result<Box<dyn Store>> {
     match address.to_str() {
-        Some(url) if postgres::is_url(url) => Ok(Box::new(PgStore::open(url, password, create)?)),
-        _ => Ok(Box::new(SqliteStore::open(address, create)?)),
+        Some(url) if postgres::is_url(url) => Ok(Box::new(PgStore::open(url, password, access)?)),
+        _ => Ok(Box::new(SqliteStore::open(address, access)?)),
     }
 }
 

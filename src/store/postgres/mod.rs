@@ -19,6 +19,7 @@ pub use address::{is_url, redact};
 pub use write::PgTx;
 
 use crate::error::{Error, Result};
+use crate::store::Access;
 use postgres::error::SqlState;
 use postgres::types::{FromSql, ToSql};
 use postgres::{Client, GenericClient, Row, Statement};
@@ -50,7 +51,7 @@ impl PgStore {
     /// Connects to the database at `url` (libpq's URL form). `password` is
     /// used when the URL has none (the CLI passes `PGPASSWORD`). Without
     /// `create`, a database that holds no store is refused.
-    pub fn open(url: &str, password: Option<&str>, create: bool) -> Result<PgStore> {
+    pub fn open(url: &str, password: Option<&str>, access: Access) -> Result<PgStore> {
         let shown = redact(url);
         let client = address::connect(url, password, &shown)?;
         let mut store = PgStore {
@@ -59,7 +60,7 @@ impl PgStore {
             shown,
         };
         store.configure()?;
-        store.migrate(create)?;
+        store.migrate(access)?;
         Ok(store)
     }
 
@@ -75,7 +76,8 @@ impl PgStore {
 
     /// Brings the schema to the tool's version in one transaction, one
     /// migrating process at a time; a newer store is refused.
-    fn migrate(&mut self, create: bool) -> Result<()> {
+    fn migrate(&mut self, access: Access) -> Result<()> {
+        let create = access == Access::Create;
         let shown = self.shown.clone();
         let err = |e| store_error(&shown, e);
         let mut tx = self.client.get_mut().transaction().map_err(err)?;
@@ -102,6 +104,13 @@ impl PgStore {
         let version = usize::try_from(version).unwrap_or(usize::MAX);
         if version > schema::MIGRATIONS.len() {
             return Err(Error::StoreTooNew {
+                store: shown.clone(),
+                version,
+                known: schema::MIGRATIONS.len(),
+            });
+        }
+        if version < schema::MIGRATIONS.len() && version > 0 && access == Access::Read {
+            return Err(Error::StoreTooOld {
                 store: shown.clone(),
                 version,
                 known: schema::MIGRATIONS.len(),

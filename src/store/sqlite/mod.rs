@@ -13,6 +13,7 @@ mod write;
 pub use write::SqliteTx;
 
 use crate::error::{Error, Result};
+use crate::store::Access;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -27,8 +28,9 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens a store, creating the file when `create` is set.
-    pub fn open(path: &Path, create: bool) -> Result<SqliteStore> {
+    /// Opens a store for `access` (see [`Access`]).
+    pub fn open(path: &Path, access: Access) -> Result<SqliteStore> {
+        let create = access == Access::Create;
         if !create && !path.exists() {
             return Err(Error::io(
                 path,
@@ -48,7 +50,7 @@ impl SqliteStore {
             path: path.to_owned(),
         };
         store.configure()?;
-        store.migrate()?;
+        store.migrate(access)?;
         Ok(store)
     }
 
@@ -61,7 +63,7 @@ impl SqliteStore {
             .map_err(|e| self.err(e))
     }
 
-    fn migrate(&mut self) -> Result<()> {
+    fn migrate(&mut self, access: Access) -> Result<()> {
         let version: i64 = self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -69,6 +71,13 @@ impl SqliteStore {
         let version = usize::try_from(version).unwrap_or(usize::MAX);
         if version > schema::MIGRATIONS.len() {
             return Err(Error::StoreTooNew {
+                store: self.path.display().to_string(),
+                version,
+                known: schema::MIGRATIONS.len(),
+            });
+        }
+        if version < schema::MIGRATIONS.len() && version > 0 && access == Access::Read {
+            return Err(Error::StoreTooOld {
                 store: self.path.display().to_string(),
                 version,
                 known: schema::MIGRATIONS.len(),
