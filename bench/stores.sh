@@ -39,7 +39,7 @@ export DOSSIER_TRANSFER_OPERATOR="Bench <bench@example.nl>"
 
 measure() { # engine, label, command...
   local engine=$1 label=$2; shift 2
-  /usr/bin/time -f "%e %M" -o time.txt "$@" >/dev/null
+  /usr/bin/time -f "%e %M" -o time.txt "$@" >/dev/null 2>>steps.log || { cat steps.log >&2; exit 1; }
   read -r secs kib < time.txt
   printf '| %-10s | %-22s | %8.2f s | %6d MiB |\n' "$engine" "$label" "$secs" "$((kib / 1024))"
 }
