@@ -77,14 +77,6 @@ pub fn open_with_password(
     }
 }
 
-/// An address as it may be shown: a path, or a URL without its password.
-pub fn shown(address: &Path) -> String {
-    match address.to_str() {
-        Some(url) if postgres::is_url(url) => postgres::redact(url),
-        _ => address.display().to_string(),
-    }
-}
-
 /// A record's callback: called once per record, in the order the query
 /// names; an error stops the walk and is returned.
 pub type EachRecord<'a> = dyn FnMut(RecordRow) -> Result<()> + 'a;

@@ -28,11 +28,29 @@ pub struct PgTx<'s> {
     /// Records added but not yet sent; every query of the transaction
     /// sends them first, so it sees them.
     pending: RefCell<Vec<Pending>>,
-    /// Per (account, kind): every record's folded id with its origin, read
-    /// at the first [`TxData::holder`] question and kept up to date by
-    /// `add_record`, so that an import asks the server once per kind, not
-    /// once per record. Kinds over [`KNOWN_CAP`] records are asked per id.
-    known: RefCell<HashMap<(i64, String), HashMap<String, Origins>>>,
+    /// Per (account, kind): the ids already there, read at the first
+    /// [`TxData::holder`] question, and those this transaction added, so
+    /// that an import asks the server once per kind, not once per record.
+    /// Kinds over [`KNOWN_CAP`] records are asked per id.
+    known: RefCell<HashMap<(i64, String), Known>>,
+}
+
+/// What a transaction knows of one kind's ids in one account.
+struct Known {
+    /// The ids there when it first asked, folded, with their origins.
+    before: HashMap<String, Origins>,
+    /// 64-bit hashes of the folded ids it added since: 8 bytes a record,
+    /// so a million-record import stays small. A hit may be a hash
+    /// collision, so it is settled by asking the server.
+    added: HashSet<u64>,
+}
+
+/// The hash `Known::added` keeps of a folded id.
+fn id_hash(folded: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    folded.hash(&mut h);
+    h.finish()
 }
 
 /// A record's origin columns (migration, source id).
@@ -113,6 +131,18 @@ impl PgTx<'_> {
         self.known.borrow_mut().clear();
     }
 
+    /// What `known` can say of an id without the server: `None` when it
+    /// cannot (the id's hash is among those this transaction added).
+    fn known_answer(&self, account: i64, kind: &str, folded: &str) -> Option<Holder> {
+        let known = self.known.borrow();
+        let k = known.get(&(account, kind.to_owned()))?;
+        match k.before.get(folded) {
+            Some(origins) => Some(Some(origins.clone())),
+            None if k.added.contains(&id_hash(folded)) => None,
+            None => Some(None),
+        }
+    }
+
     /// The ids of one kind of an account with their origins, read once per
     /// transaction; false when there are too many to keep.
     fn known_ids(&self, account: i64, kind: &str) -> Result<bool> {
@@ -135,7 +165,11 @@ impl PgTx<'_> {
             .iter()
             .map(|r| Ok((col(r, 0)?, (col(r, 1)?, col(r, 2)?))))
             .collect::<Result<HashMap<String, Origins>>>()?;
-        self.known.borrow_mut().insert(key, ids);
+        let known = Known {
+            before: ids,
+            added: HashSet::new(),
+        };
+        self.known.borrow_mut().insert(key, known);
         Ok(true)
     }
 
@@ -340,16 +374,12 @@ impl TxData for PgTx<'_> {
     fn add_record(&self, account: i64, dossier: i64, r: &NewRecord) -> Result<()> {
         let full = {
             let mut pending = self.pending.borrow_mut();
-            if let Some(ids) = self
+            if let Some(known) = self
                 .known
                 .borrow_mut()
                 .get_mut(&(account, r.kind.to_owned()))
             {
-                let origins = (
-                    r.origin.map(|o| o.migration.clone()),
-                    r.origin.map(|o| o.id.clone()),
-                );
-                ids.insert(fold(r.id), origins);
+                known.added.insert(id_hash(&fold(r.id)));
             }
             pending.push(Pending {
                 account,
@@ -376,10 +406,10 @@ impl TxData for PgTx<'_> {
                 "SELECT origin_migration, origin_id FROM dossiers WHERE account_id = $1 AND did_fold = $2",
                 &[&account, &folded],
             )?
-        } else if self.known_ids(account, kind)? {
-            let known = self.known.borrow();
-            let ids = known.get(&(account, kind.to_owned()));
-            return Ok(ids.and_then(|ids| ids.get(&folded)).cloned());
+        } else if self.known_ids(account, kind)?
+            && let Some(answer) = self.known_answer(account, kind, &folded)
+        {
+            return Ok(answer);
         } else {
             self.opt(
                 "SELECT origin_migration, origin_id FROM records WHERE account_id = $1 AND kind = $2 AND rid_fold = $3",
